@@ -1,0 +1,281 @@
+package io.chainmesh.core;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import io.chainmesh.core.internal.Base64Url;
+import io.chainmesh.core.internal.HmacKey;
+import io.chainmesh.core.internal.proto.Descriptor;
+import io.chainmesh.core.internal.proto.Envelope;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns descriptors into signed header values and back: the only place where a MAC is computed or
+ * checked. Thread-safe and immutable; build one per hop and share it.
+ *
+ * <p>{@link #decode(CharSequence)} checks, in this order (normative in docs/wire-format.md):
+ * header length; base64url; envelope; envelope version; integrity (MAC present, key known, MAC
+ * correct, compared in constant time); descriptor bytes; major version; limits and structure;
+ * validity window against the injected {@link Clock}. Whatever the input, it returns a valid
+ * descriptor or throws a {@link ChainException} — never any other exception.
+ */
+public final class ChainCodec {
+  /** The only envelope version defined. */
+  public static final int ENVELOPE_VERSION = 1;
+  /** Default allowed clock skew between hops. */
+  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
+  /** Largest clock skew a codec may be configured to allow. */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  /** Default longest accepted descriptor lifetime (expiry minus issue time). */
+  public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(10);
+
+  private static final Logger log = LoggerFactory.getLogger(ChainCodec.class);
+
+  private final KeySource keys;
+  private final DecodeLimits limits;
+  private final Clock clock;
+  private final long skewMillis;
+  private final long maxLifetimeMillis;
+
+  private ChainCodec(Builder b) {
+    this.keys = b.keys;
+    this.limits = b.limits;
+    this.clock = b.clock;
+    this.skewMillis = b.clockSkew.toMillis();
+    this.maxLifetimeMillis = b.maxLifetime.toMillis();
+  }
+
+  /** A builder for a codec using {@code keys}. */
+  public static Builder builder(KeySource keys) {
+    return new Builder(keys);
+  }
+
+  /** The limits this codec applies. */
+  public DecodeLimits limits() {
+    return limits;
+  }
+
+  /** The clock this codec checks validity windows against. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * The header value for {@code descriptor}: checked against the limits, serialized, MAC'd with the
+   * signing key and base64url-encoded.
+   *
+   * @throws ChainException a {@code limits.*} reason if the descriptor exceeds this codec's limits,
+   *     {@link Reason#DESCRIPTOR_TOO_LARGE} if the header would be longer than allowed
+   */
+  public String encode(ChainDescriptor descriptor) {
+    Descriptor message = DescriptorMapping.toProto(descriptor);
+    DescriptorMapping.checkLimits(message, limits);
+    byte[] bytes = message.toByteArray();
+    Envelope.Builder envelope = Envelope.newBuilder()
+        .setVersion(ENVELOPE_VERSION)
+        .setDescriptorBytes(ByteString.copyFrom(bytes));
+    HmacKey signer = keys.keyRing().signer();
+    if (signer != null) {
+      envelope.setKeyId(signer.id()).setMac(ByteString.copyFrom(signer.mac(ENVELOPE_VERSION, bytes)));
+    }
+    String header = Base64Url.encode(envelope.build().toByteArray());
+    if (header.length() > limits.maxHeaderBytes()) {
+      throw ChainException.atField(Reason.DESCRIPTOR_TOO_LARGE, "descriptor",
+          "the encoded descriptor is " + header.length() + " bytes; at most " + limits.maxHeaderBytes()
+              + " are allowed");
+    }
+    return header;
+  }
+
+  /**
+   * The verified descriptor in {@code headerValue}.
+   *
+   * @throws ChainException with the reason, and the offset or field, of the first check that fails
+   */
+  public ChainDescriptor decode(CharSequence headerValue) {
+    Envelope envelope = parseEnvelope(headerValue);
+    verify(envelope);
+    ChainDescriptor descriptor = parseDescriptor(envelope.getDescriptorBytes());
+    checkValidity(descriptor);
+    return descriptor;
+  }
+
+  /**
+   * The descriptor in {@code headerValue} <em>without</em> checking its MAC or validity window: for
+   * tools that show a refused descriptor to a developer (the CLI's {@code decode}). Never serve a
+   * request with it.
+   *
+   * @throws ChainException for malformed input or limit breaches
+   */
+  public ChainDescriptor decodeUnverified(CharSequence headerValue) {
+    return parseDescriptor(parseEnvelope(headerValue).getDescriptorBytes());
+  }
+
+  private Envelope parseEnvelope(CharSequence headerValue) {
+    int length = headerValue.length();
+    if (length > limits.maxHeaderBytes()) {
+      throw ChainException.of(Reason.DESCRIPTOR_TOO_LARGE,
+          "the descriptor header is " + length + " bytes; at most " + limits.maxHeaderBytes() + " are allowed");
+    }
+    if (length == 0) {
+      throw ChainException.of(Reason.DESCRIPTOR_MALFORMED, "the descriptor header is empty");
+    }
+    byte[] bytes = Base64Url.decode(headerValue);
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    Envelope envelope;
+    try {
+      envelope = Envelope.parseFrom(in);
+    } catch (java.io.IOException e) { // InvalidProtocolBufferException; input is in memory
+      throw ChainException.atOffset(Reason.DESCRIPTOR_MALFORMED, in.getTotalBytesRead(),
+          "the envelope is not a valid protobuf message (" + protobufProblem(e) + ")");
+    }
+    if (envelope.getVersion() != ENVELOPE_VERSION) {
+      throw ChainException.atField(Reason.DESCRIPTOR_UNSUPPORTED_VERSION, "envelope.version",
+          "envelope version " + Integer.toUnsignedString(envelope.getVersion()) + " is not supported; this hop speaks "
+              + ENVELOPE_VERSION);
+    }
+    return envelope;
+  }
+
+  private void verify(Envelope envelope) {
+    KeyRing ring = keys.keyRing();
+    Reason refusal;
+    String detail;
+    if (envelope.getKeyId().isEmpty() || envelope.getMac().isEmpty()) {
+      refusal = Reason.INTEGRITY_MISSING;
+      detail = envelope.getKeyId().isEmpty() ? "the envelope carries no key id" : "the envelope carries no MAC";
+    } else {
+      HmacKey key = ring.key(envelope.getKeyId());
+      if (key == null) {
+        refusal = Reason.INTEGRITY_UNKNOWN_KEY;
+        detail = "key id " + ChainException.quote(envelope.getKeyId()) + " is not held by this hop";
+      } else if (envelope.getMac().size() != HmacKey.MAC_BYTES
+          || !key.verify(ENVELOPE_VERSION, envelope.getDescriptorBytes().toByteArray(), envelope.getMac().toByteArray())) {
+        refusal = Reason.INTEGRITY_BAD_MAC;
+        detail = "the MAC does not match the descriptor";
+      } else {
+        return;
+      }
+    }
+    if (ring.isInsecureDevelopmentMode()) {
+      log.warn("INSECURE development mode: accepting a descriptor a real key ring would refuse ({}: {})",
+          refusal.code(), detail);
+      return;
+    }
+    throw ChainException.atField(refusal, "envelope", detail);
+  }
+
+  private ChainDescriptor parseDescriptor(ByteString bytes) {
+    CodedInputStream in = bytes.newCodedInput();
+    Descriptor message;
+    try {
+      message = Descriptor.parseFrom(in);
+    } catch (java.io.IOException e) { // InvalidProtocolBufferException; input is in memory
+      throw ChainException.atOffset(Reason.DESCRIPTOR_MALFORMED, in.getTotalBytesRead(),
+          "the descriptor is not a valid protobuf message (" + protobufProblem(e) + ")");
+    }
+    if (message.getMajorVersion() != ChainDescriptor.MAJOR_VERSION) {
+      throw ChainException.atField(Reason.DESCRIPTOR_UNSUPPORTED_VERSION, "majorVersion",
+          "descriptor major version " + Integer.toUnsignedString(message.getMajorVersion())
+              + " is not supported; this hop speaks " + ChainDescriptor.MAJOR_VERSION);
+    }
+    DescriptorMapping.checkLimits(message, limits);
+    return DescriptorMapping.fromProto(message);
+  }
+
+  private void checkValidity(ChainDescriptor d) {
+    long now = clock.millis();
+    long issued = d.issuedAt().toEpochMilli();
+    long expires = d.expiresAt().toEpochMilli();
+    if (issued > now + skewMillis) {
+      throw ChainException.atField(Reason.DESCRIPTOR_NOT_YET_VALID, "issuedAt",
+          "the descriptor is issued " + (issued - now) + " ms in the future");
+    }
+    if (now > expires + skewMillis) {
+      throw ChainException.atField(Reason.DESCRIPTOR_EXPIRED, "expiresAt",
+          "the descriptor expired " + (now - expires) + " ms ago");
+    }
+    if (expires - issued > maxLifetimeMillis) {
+      throw ChainException.atField(Reason.DESCRIPTOR_LIFETIME_TOO_LONG, "expiresAt",
+          "the descriptor is valid for " + (expires - issued) + " ms; at most " + maxLifetimeMillis
+              + " are accepted");
+    }
+  }
+
+  /** Protobuf's explanation, which names the structural problem and never echoes input bytes. */
+  private static String protobufProblem(java.io.IOException e) {
+    String message = e.getMessage();
+    if (message == null) {
+      return "unparseable";
+    }
+    int cut = message.indexOf('.');
+    return (cut > 0 ? message.substring(0, cut) : message).strip();
+  }
+
+  @Override
+  public String toString() {
+    return "ChainCodec{keys=" + keys.keyRing() + ", limits=" + limits + ", skew=" + skewMillis
+        + "ms, maxLifetime=" + maxLifetimeMillis + "ms}";
+  }
+
+  /** Builds a {@link ChainCodec}. */
+  public static final class Builder {
+    private final KeySource keys;
+    private DecodeLimits limits = DecodeLimits.DEFAULTS;
+    private Clock clock = Clock.systemUTC();
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+    private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+
+    private Builder(KeySource keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /** The limits; {@link DecodeLimits#DEFAULTS} unless set. */
+    public Builder limits(DecodeLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The clock validity windows are checked against; the system UTC clock unless set. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How far hop clocks may disagree; {@link #DEFAULT_CLOCK_SKEW} unless set.
+     *
+     * @throws IllegalArgumentException if negative or above {@link #MAX_CLOCK_SKEW}
+     */
+    public Builder clockSkew(Duration skew) {
+      if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+        throw new IllegalArgumentException("clock skew must be in [0, " + MAX_CLOCK_SKEW + "], was " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /**
+     * The longest lifetime (expiry minus issue time) accepted; {@link #DEFAULT_MAX_LIFETIME} unless
+     * set. Bounds how long a captured descriptor can be replayed.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxLifetime(Duration maxLifetime) {
+      if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+        throw new IllegalArgumentException("max lifetime must be positive, was " + maxLifetime);
+      }
+      this.maxLifetime = maxLifetime;
+      return this;
+    }
+
+    /** The codec. */
+    public ChainCodec build() {
+      return new ChainCodec(this);
+    }
+  }
+}

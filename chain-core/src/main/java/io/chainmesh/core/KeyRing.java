@@ -1,0 +1,296 @@
+package io.chainmesh.core;
+
+import io.chainmesh.core.internal.HmacKey;
+import io.chainmesh.core.internal.Syntax;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HMAC-SHA256 keys a hop holds: several verification keys by id, and one of them that signs.
+ * Several keys make rotation safe: add the new key everywhere, switch the signer, and once no
+ * descriptor signed with the old key can still be valid (its lifetime has passed), retire it.
+ *
+ * <p>Immutable; every change returns a new ring. {@link #toString()} names key ids only, never
+ * key material.
+ *
+ * <h2>Text form</h2>
+ * {@link #parse(String)}, {@link #fromEnv(String)} and {@link #fromFile(Path)} read entries of the
+ * form {@code id:secret}, separated by commas, whitespace or new lines, where {@code secret} is at
+ * least 32 bytes in base64url or standard base64 (padding allowed). The <em>first</em> entry is the
+ * signing key. Lines starting with {@code #} are comments. Example:
+ * <pre>CHAIN_KEYS="k2:3q2-7wAAAAA...,k1:q83vEjRWeJA..."</pre>
+ *
+ * <h2>Insecure development mode</h2>
+ * {@link #insecureDevelopmentMode()} is the only way to accept unsigned descriptors. It exists for
+ * local experiments, is named so that nobody ships it by accident, and logs a warning when created
+ * and every time it lets through a descriptor that a real ring would have refused.
+ */
+public final class KeyRing implements KeySource {
+  private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
+  private static final int MAX_KEY_ID = 64;
+
+  private final Map<String, HmacKey> keys;
+  private final HmacKey signer;
+  private final boolean insecure;
+
+  private KeyRing(Map<String, HmacKey> keys, HmacKey signer, boolean insecure) {
+    this.keys = keys;
+    this.signer = signer;
+    this.insecure = insecure;
+  }
+
+  /** A builder for a ring; add keys, the first added signs unless {@link Builder#signWith} says otherwise. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A ring that holds no key and accepts unsigned descriptors, for local development only. Logs a
+   * warning now and whenever an unsigned descriptor is accepted.
+   */
+  public static KeyRing insecureDevelopmentMode() {
+    log.warn("chainmesh KeyRing in INSECURE DEVELOPMENT MODE: descriptors are not signed and unsigned"
+        + " descriptors are accepted. Anyone can forge a chain. Never use this outside a laptop.");
+    return new KeyRing(Map.of(), null, true);
+  }
+
+  /**
+   * Parses the text form (see the class documentation).
+   *
+   * @throws IllegalArgumentException naming the entry (by position and id, never by secret) that is
+   *     malformed, duplicated or shorter than 32 bytes, or when there is no entry at all
+   */
+  public static KeyRing parse(String text) {
+    return parse(text, "key ring text");
+  }
+
+  /**
+   * Reads the text form from an environment variable.
+   *
+   * @throws IllegalArgumentException if the variable is unset or empty, or as {@link #parse(String)}
+   */
+  public static KeyRing fromEnv(String variable) {
+    String text = System.getenv(variable);
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("environment variable " + variable
+          + " is not set; it must hold chain keys as id:base64url-secret[,id:secret...]");
+    }
+    return parse(text, "environment variable " + variable);
+  }
+
+  /**
+   * Reads the text form from a file (UTF-8; {@code #} comments allowed).
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   * @throws IllegalArgumentException as {@link #parse(String)}
+   */
+  public static KeyRing fromFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read chain keys from " + file, e);
+    }
+    return parse(text, "key file " + file);
+  }
+
+  private static KeyRing parse(String text, String source) {
+    Builder builder = builder();
+    int entry = 0;
+    for (String line : text.split("\\R")) {
+      String content = line.strip();
+      if (content.isEmpty() || content.startsWith("#")) {
+        continue;
+      }
+      for (String token : content.split("[,\\s]+")) {
+        if (token.isEmpty()) {
+          continue;
+        }
+        entry++;
+        int colon = token.indexOf(':');
+        if (colon <= 0 || colon == token.length() - 1) {
+          throw new IllegalArgumentException(source + ": entry " + entry
+              + " is not of the form id:secret");
+        }
+        String id = token.substring(0, colon);
+        byte[] secret;
+        try {
+          String encoded = token.substring(colon + 1);
+          secret = encoded.indexOf('+') >= 0 || encoded.indexOf('/') >= 0
+              ? Base64.getDecoder().decode(encoded)
+              : Base64.getUrlDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(source + ": the secret of entry " + entry + " (key id "
+              + Syntax.describeToken(id) + ") is not base64url or base64");
+        }
+        try {
+          builder.addKey(id, secret);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(source + ": entry " + entry + ": " + e.getMessage());
+        }
+      }
+    }
+    if (entry == 0) {
+      throw new IllegalArgumentException(source + " holds no key");
+    }
+    return builder.build();
+  }
+
+  @Override
+  public KeyRing keyRing() {
+    return this;
+  }
+
+  /** The id of the key that signs, empty only in insecure development mode. */
+  public Optional<String> signingKeyId() {
+    return signer == null ? Optional.empty() : Optional.of(signer.id());
+  }
+
+  /** The ids of every key that verifies, in the order they were added. */
+  public Set<String> keyIds() {
+    return Collections.unmodifiableSet(keys.keySet());
+  }
+
+  /** Whether this ring accepts unsigned descriptors (insecure development mode). */
+  public boolean isInsecureDevelopmentMode() {
+    return insecure;
+  }
+
+  /**
+   * This ring plus a new verification key (rotation step 1).
+   *
+   * @throws IllegalArgumentException as {@link Builder#addKey}
+   */
+  public KeyRing withKey(String id, byte[] secret) {
+    Builder b = toBuilder();
+    b.addKey(id, secret);
+    return b.build();
+  }
+
+  /**
+   * This ring signing with another of its keys (rotation step 2).
+   *
+   * @throws IllegalArgumentException if the ring does not hold {@code id}
+   */
+  public KeyRing signingWith(String id) {
+    return toBuilder().signWith(id).build();
+  }
+
+  /**
+   * This ring without a key (rotation step 3: retire).
+   *
+   * @throws IllegalArgumentException when retiring the signing key or an unknown id
+   */
+  public KeyRing without(String id) {
+    if (!keys.containsKey(id)) {
+      throw new IllegalArgumentException("key ring holds no key " + Syntax.describeToken(id));
+    }
+    if (signer != null && signer.id().equals(id)) {
+      throw new IllegalArgumentException("cannot retire key " + id
+          + " while it signs; switch the signer first");
+    }
+    Map<String, HmacKey> copy = new LinkedHashMap<>(keys);
+    copy.remove(id);
+    return new KeyRing(Collections.unmodifiableMap(copy), signer, insecure);
+  }
+
+  HmacKey signer() {
+    return signer;
+  }
+
+  HmacKey key(String id) {
+    return keys.get(id);
+  }
+
+  private Builder toBuilder() {
+    Builder b = new Builder();
+    b.keys.putAll(keys);
+    b.signer = signer;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    if (insecure) {
+      return "KeyRing{INSECURE development mode}";
+    }
+    return "KeyRing{signer=" + signer.id() + ", keys=" + keys.keySet() + '}';
+  }
+
+  /** Builds a {@link KeyRing}. */
+  public static final class Builder {
+    private final Map<String, HmacKey> keys = new LinkedHashMap<>();
+    private HmacKey signer;
+    private String signerId;
+
+    private Builder() {}
+
+    /**
+     * Adds a key. The secret is copied.
+     *
+     * @throws IllegalArgumentException if the id is not 1..64 of {@code [A-Za-z0-9._-]}, is already
+     *     present, or the secret is shorter than 32 bytes
+     */
+    public Builder addKey(String id, byte[] secret) {
+      String problem = Syntax.tokenProblem(id, MAX_KEY_ID);
+      if (problem != null) {
+        throw new IllegalArgumentException("key id " + Syntax.describeToken(id) + " " + problem);
+      }
+      if (secret.length < HmacKey.MIN_KEY_BYTES) {
+        throw new IllegalArgumentException("key " + id + " has " + secret.length
+            + " bytes; HMAC-SHA256 keys need at least " + HmacKey.MIN_KEY_BYTES);
+      }
+      if (keys.containsKey(id)) {
+        throw new IllegalArgumentException("key id " + id + " is given twice");
+      }
+      HmacKey key = new HmacKey(id, secret);
+      keys.put(id, key);
+      if (signer == null) {
+        signer = key;
+      }
+      return this;
+    }
+
+    /**
+     * Makes the key {@code id} the signing key.
+     *
+     * @throws IllegalArgumentException at {@link #build()} if no key has that id
+     */
+    public Builder signWith(String id) {
+      this.signerId = id;
+      return this;
+    }
+
+    /**
+     * The ring.
+     *
+     * @throws IllegalArgumentException without any key, or when the signer is not among the keys
+     */
+    public KeyRing build() {
+      if (keys.isEmpty()) {
+        throw new IllegalArgumentException("a key ring needs at least one key;"
+            + " use KeyRing.insecureDevelopmentMode() to run without keys on a laptop");
+      }
+      HmacKey sign = signer;
+      if (signerId != null) {
+        sign = keys.get(signerId);
+        if (sign == null) {
+          throw new IllegalArgumentException("signing key " + Syntax.describeToken(signerId)
+              + " is not among the keys " + keys.keySet());
+        }
+      }
+      return new KeyRing(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), sign, false);
+    }
+  }
+}

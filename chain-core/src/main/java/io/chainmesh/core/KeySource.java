@@ -1,0 +1,15 @@
+package io.chainmesh.core;
+
+/**
+ * Where a hop gets its keys, asked once per descriptor so that a rotated {@link KeyRing} takes effect
+ * without a restart. A {@link KeyRing} is itself a fixed key source; plug in your own to read keys
+ * from a secret store and swap rings as keys rotate.
+ *
+ * <p>Implementations must be thread-safe and fast: they are called on every request. Return a
+ * cached ring; never do I/O here.
+ */
+@FunctionalInterface
+public interface KeySource {
+  /** The key ring in force now. */
+  KeyRing keyRing();
+}
