@@ -195,14 +195,16 @@ public final class ChainCodec {
       throw ChainException.atField(Reason.DESCRIPTOR_NOT_YET_VALID, "issuedAt",
           "the descriptor is issued " + (issued - now) + " ms in the future");
     }
-    if (now > expires + skewMillis) {
+    // Written so that no sum or difference overflows for any int64 issue and expiry time.
+    if (now - skewMillis > expires) {
       throw ChainException.atField(Reason.DESCRIPTOR_EXPIRED, "expiresAt",
-          "the descriptor expired " + (now - expires) + " ms ago");
+          "the descriptor expired " + Long.toUnsignedString(now - expires) + " ms ago");
     }
-    if (expires - issued > maxLifetimeMillis) {
+    // expires > issued (a model invariant), so the exact difference is in (0, 2^64): unsigned.
+    if (Long.compareUnsigned(expires - issued, maxLifetimeMillis) > 0) {
       throw ChainException.atField(Reason.DESCRIPTOR_LIFETIME_TOO_LONG, "expiresAt",
-          "the descriptor is valid for " + (expires - issued) + " ms; at most " + maxLifetimeMillis
-              + " are accepted");
+          "the descriptor is valid for " + Long.toUnsignedString(expires - issued) + " ms; at most "
+              + maxLifetimeMillis + " are accepted");
     }
   }
 

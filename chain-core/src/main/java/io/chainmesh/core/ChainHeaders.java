@@ -12,6 +12,11 @@ public final class ChainHeaders {
    * the caller (sync mode) or alongside the result delivered to reply-to (async mode).
    */
   public static final String ROUTE = "Chain-Route";
+  /**
+   * On a result delivered to an asynchronous chain's reply-to target: the HTTP status the chain's
+   * answer had (the delivery itself is a POST).
+   */
+  public static final String REPLY_STATUS = "Chain-Reply-Status";
   /** Media type of problem documents (RFC 9457). */
   public static final String PROBLEM_JSON = "application/problem+json";
 

@@ -102,7 +102,12 @@ final class DescriptorMapping {
     for (int i = 0; i < d.getSegmentsCount(); i++) {
       b.segment(segmentFromProto(d.getSegments(i), "segments[" + i + "]"));
     }
-    b.pointer(unsigned(d.getPointer(), "pointer"));
+    if (d.getPointer() < 0) { // a uint32 above 2^31 - 1: past the end of any list, like any other
+      throw ChainException.atField(Reason.POINTER_OUT_OF_RANGE, "pointer",
+          "pointer " + Integer.toUnsignedString(d.getPointer()) + " is outside the segment list of "
+              + d.getSegmentsCount());
+    }
+    b.pointer(d.getPointer());
     int hopLimit = unsigned(d.getHopLimit(), "hopLimit");
     if (hopLimit == 0) {
       throw ChainException.atField(Reason.HOP_LIMIT_EXCEEDED, "hopLimit", "hop limit is 0");

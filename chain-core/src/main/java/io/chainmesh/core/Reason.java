@@ -37,6 +37,8 @@ public enum Reason {
   SEGMENT_INVALID_NAME("segment.invalid_name", 400),
   /** The current segment does not name this service or one of its functions (confused deputy). */
   SEGMENT_NOT_HERE("segment.not_here", 421),
+  /** The current segment lacks an argument its function requires. */
+  SEGMENT_MISSING_ARGUMENT("segment.missing_argument", 400),
   /** The resolver cannot or will not map a segment to an address (unknown name, raw URL refused). */
   SEGMENT_UNRESOLVABLE("segment.unresolvable", 502),
   /** A metadata or argument key does not have the required syntax. */

@@ -1,0 +1,2 @@
+/** The runnable demo behind the README's first command, and examples to copy. */
+package io.chainmesh.examples;

@@ -1,0 +1,174 @@
+package io.chainmesh.http;
+
+import io.chainmesh.core.ChainCodec;
+import io.chainmesh.core.ChainDescriptor;
+import io.chainmesh.core.ChainException;
+import io.chainmesh.core.ChainHeaders;
+import io.chainmesh.core.KeySource;
+import io.chainmesh.core.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts chains from application code: signs a descriptor, sends the request to the first segment
+ * (found by the resolver) and returns the answer with its verified record route. The building block
+ * of an edge; thread-safe, share one.
+ *
+ * <pre>{@code
+ * ChainClient client = ChainClient.builder(keys, resolver).build();
+ * ChainDescriptor chain = ChainDescriptor.builder()
+ *     .segment(Segment.of("validate")).segment(Segment.of("price")).build();
+ * ChainResponse answer = client.send(chain, orderJson, "application/json");
+ * }</pre>
+ */
+public final class ChainClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChainClient.class);
+
+  private final ChainCodec codec;
+  private final SegmentResolver resolver;
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final long maxResponseBytes;
+
+  private ChainClient(Builder b) {
+    this.codec = ChainCodec.builder(b.keys).clock(b.clock).build();
+    this.resolver = b.resolver;
+    this.ownsClient = b.httpClient == null;
+    OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
+    this.client = base.newBuilder().addInterceptor(new ChainInterceptor(codec)).build();
+    this.maxResponseBytes = b.maxResponseBytes;
+  }
+
+  /** A builder signing with {@code keys} and finding the first hop with {@code resolver}. */
+  public static Builder builder(KeySource keys, SegmentResolver resolver) {
+    return new Builder(keys, resolver);
+  }
+
+  /** The codec this client signs and verifies with. */
+  public ChainCodec codec() {
+    return codec;
+  }
+
+  /**
+   * Sends {@code body} into the chain {@code descriptor} describes and waits for the answer (for an
+   * asynchronous chain, the first hop's {@code 202 Accepted}).
+   *
+   * @throws ChainException {@code segment.unresolvable} if the first segment cannot be resolved,
+   *     {@code next_hop.unreachable} / {@code next_hop.timeout} / {@code deadline.exceeded} when the
+   *     first hop cannot be reached in time, {@code limits.body} if the answer is larger than allowed
+   */
+  public ChainResponse send(ChainDescriptor descriptor, byte[] body, String contentType) {
+    URI first = resolver.resolve(descriptor.currentSegment());
+    MediaType mediaType = contentType == null ? null : MediaType.parse(contentType);
+    Request request = new Request.Builder()
+        .url(first.toString())
+        .post(RequestBody.create(body, mediaType))
+        .tag(ChainDescriptor.class, descriptor)
+        .build();
+    okhttp3.Call call = client.newCall(request);
+    descriptor.deadline().ifPresent(d -> call.timeout().timeout(
+        Math.max(1, Duration.between(codec.clock().instant(), d).toMillis()), TimeUnit.MILLISECONDS));
+    try (Response response = call.execute()) {
+      byte[] answer = readBounded(response);
+      return new ChainResponse(response.code(), response.header("Content-Type"), answer,
+          verifiedRoute(response.header(ChainHeaders.ROUTE)));
+    } catch (InterruptedIOException e) {
+      throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED : Reason.NEXT_HOP_TIMEOUT,
+          "the chain did not answer in time", e);
+    } catch (IOException e) {
+      throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
+    }
+  }
+
+  /** {@link #send(ChainDescriptor, byte[], String)} with a UTF-8 text body. */
+  public ChainResponse send(ChainDescriptor descriptor, String body, String contentType) {
+    return send(descriptor, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), contentType);
+  }
+
+  private byte[] readBounded(Response response) throws IOException {
+    if (response.body() == null) {
+      return new byte[0];
+    }
+    try (InputStream in = response.body().byteStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
+      if (bytes.length > maxResponseBytes) {
+        throw ChainException.of(Reason.LIMITS_BODY, "the chain's answer is over " + maxResponseBytes + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  private ChainDescriptor verifiedRoute(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      return codec.decode(header);
+    } catch (ChainException e) {
+      log.warn("chainmesh client: the answer's {} header does not verify: {}", ChainHeaders.ROUTE, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Releases the client's threads and connections if it created its OkHttp client. */
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  /** Builds a {@link ChainClient}. */
+  public static final class Builder {
+    private final KeySource keys;
+    private final SegmentResolver resolver;
+    private OkHttpClient httpClient;
+    private Clock clock = Clock.systemUTC();
+    private long maxResponseBytes = 64L << 20;
+
+    private Builder(KeySource keys, SegmentResolver resolver) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /** The OkHttp client to send with (configure it without redirects); a default unless set. */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** The clock for deadlines and route verification; system UTC unless set. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Largest answer read into memory; 64 MiB unless set. */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      if (maxResponseBytes < 0 || maxResponseBytes > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxResponseBytes must be in [0, 2 GiB), was " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /** The client. */
+    public ChainClient build() {
+      return new ChainClient(this);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package io.chainmesh.http;
+
+import io.chainmesh.core.ChainCodec;
+import io.chainmesh.core.DecodeLimits;
+import io.chainmesh.core.KeySource;
+import io.chainmesh.core.internal.Syntax;
+import io.chainmesh.http.internal.FunctionTable;
+import io.chainmesh.http.internal.HopExchange;
+import io.chainmesh.http.internal.HopPipeline;
+import io.chainmesh.http.internal.NextHopClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * A chain-aware service: its {@link ChainFunction}s, the keys it verifies and signs with, the
+ * resolver it finds next hops with, and its limits. Serve it with {@link ChainServer} (embedded) or
+ * {@link ChainServlet} (an existing container); both run the same pipeline.
+ *
+ * <pre>{@code
+ * ChainHop hop = ChainHop.builder()
+ *     .functions(new PricingFunctions())
+ *     .resolver(SegmentResolver.template("http://{service}.shop.svc.cluster.local:8080"))
+ *     .keys(KeyRing.fromEnv("CHAIN_KEYS"))
+ *     .build();
+ * ChainServer server = ChainServer.builder(hop).port(8083).start();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} releases the forwarding client's threads and connections if the
+ * hop created it.
+ */
+public final class ChainHop implements AutoCloseable {
+  /** Default largest body a buffered binding ({@code byte[]}, {@code String}, JSON) reads: 16 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+
+  private final HopPipeline pipeline;
+  private final OkHttpClient ownedClient;
+  private final Set<String> functionNames;
+
+  private ChainHop(HopPipeline pipeline, OkHttpClient ownedClient, Set<String> functionNames) {
+    this.pipeline = pipeline;
+    this.ownedClient = ownedClient;
+    this.functionNames = functionNames;
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The node id this hop writes into route records and problem documents. */
+  public String nodeId() {
+    return pipeline.nodeId();
+  }
+
+  /** The names of this hop's functions. */
+  public Set<String> functionNames() {
+    return functionNames;
+  }
+
+  /**
+   * How many results of asynchronous chains this hop could not deliver to their reply-to target
+   * after bounded retries (each is also logged at error level).
+   */
+  public long undeliveredReplies() {
+    return pipeline.undeliveredReplies();
+  }
+
+  void handle(HopExchange exchange) {
+    pipeline.handle(exchange);
+  }
+
+  /** Releases the forwarding client's dispatcher threads and pooled connections, if this hop created it. */
+  @Override
+  public void close() {
+    if (ownedClient != null) {
+      ownedClient.dispatcher().executorService().shutdown();
+      ownedClient.connectionPool().evictAll();
+    }
+  }
+
+  /**
+   * A default forwarding client sized for fan-in: many concurrent calls to few hosts, no redirects
+   * (a redirect would let a next hop send the descriptor anywhere), no automatic retries (the hop's
+   * {@link RetryPolicy} decides).
+   */
+  public static OkHttpClient defaultHttpClient() {
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(1024);
+    dispatcher.setMaxRequestsPerHost(1024);
+    return new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(30))
+        .writeTimeout(Duration.ofSeconds(30))
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .build();
+  }
+
+  /** Builds a {@link ChainHop}; {@link #build()} scans the functions and reports every misuse. */
+  public static final class Builder {
+    private final List<Object> functionObjects = new ArrayList<>();
+    private final Set<String> serviceNames = new LinkedHashSet<>();
+    private KeySource keys;
+    private SegmentResolver resolver;
+    private DecodeLimits limits = DecodeLimits.DEFAULTS;
+    private Clock clock = Clock.systemUTC();
+    private Duration clockSkew = ChainCodec.DEFAULT_CLOCK_SKEW;
+    private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
+    private OkHttpClient httpClient;
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private BodyCodec bodyCodec = BodyCodec.json();
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private String nodeId;
+
+    private Builder() {}
+
+    /** Objects whose public {@link ChainFunction} methods this hop serves. */
+    public Builder functions(Object... objects) {
+      functionObjects.addAll(Arrays.asList(objects));
+      return this;
+    }
+
+    /**
+     * A logical service name this hop answers to, so that segments may address its functions as
+     * {@code service/function}. A segment naming just a function's name as its service always works.
+     */
+    public Builder serviceName(String serviceName) {
+      serviceNames.add(Objects.requireNonNull(serviceName, "serviceName"));
+      return this;
+    }
+
+    /** Where keys come from. Required: use {@code KeyRing.insecureDevelopmentMode()} to run without. */
+    public Builder keys(KeySource keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** How next hops and reply-to targets are found. Required. */
+    public Builder resolver(SegmentResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** Descriptor limits; {@link DecodeLimits#DEFAULTS} unless set. */
+    public Builder limits(DecodeLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The clock for validity windows, deadlines and route records; system UTC unless set. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Allowed clock skew between hops; see {@link ChainCodec.Builder#clockSkew}. */
+    public Builder clockSkew(Duration skew) {
+      this.clockSkew = Objects.requireNonNull(skew, "skew");
+      return this;
+    }
+
+    /** Longest descriptor lifetime accepted; see {@link ChainCodec.Builder#maxLifetime}. */
+    public Builder maxLifetime(Duration maxLifetime) {
+      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      return this;
+    }
+
+    /**
+     * The OkHttp client to forward with, shared with the application if it likes. Configure it
+     * without redirects. A default sized for fan-in is created (and closed with the hop) unless set.
+     */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** When forwards are retried; {@link RetryPolicy#DEFAULT} unless set. */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /** How typed bodies are read and written; {@link BodyCodec#json()} unless set. */
+    public Builder bodyCodec(BodyCodec bodyCodec) {
+      this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
+      return this;
+    }
+
+    /**
+     * Largest body a buffered binding reads; larger ones are refused with {@code limits.body} (413)
+     * without running the function. Streams ({@code InputStream}) are not limited.
+     */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * The node id in route records and problem documents; the first service or function name plus a
+     * random suffix unless set. Never put host names or addresses here: problem documents show it.
+     */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+      return this;
+    }
+
+    /**
+     * The hop.
+     *
+     * @throws IllegalArgumentException for any misuse of {@link ChainFunction} (naming class, method
+     *     and parameter), a bad service name or node id
+     * @throws IllegalStateException without keys or resolver
+     */
+    public ChainHop build() {
+      if (keys == null) {
+        throw new IllegalStateException("ChainHop needs keys: KeyRing.fromEnv(\"CHAIN_KEYS\"), KeyRing.fromFile(...),"
+            + " or explicitly KeyRing.insecureDevelopmentMode() on a laptop");
+      }
+      if (resolver == null) {
+        throw new IllegalStateException("ChainHop needs a resolver, e.g."
+            + " SegmentResolver.template(\"http://{service}.my-namespace.svc.cluster.local:8080\")");
+      }
+      FunctionTable table = FunctionTable.scan(functionObjects);
+      for (String name : serviceNames) {
+        String problem = Syntax.dnsNameProblem(name);
+        if (problem != null) {
+          throw new IllegalArgumentException("service name \"" + name + "\" " + problem);
+        }
+      }
+      String node = nodeId;
+      if (node == null) {
+        String base = serviceNames.isEmpty() ? table.names().iterator().next() : serviceNames.iterator().next();
+        node = base + "-" + Integer.toHexString(0x100000 | ThreadLocalRandom.current().nextInt(0x100000)).substring(1);
+      }
+      String problem = Syntax.tokenProblem(node, Syntax.MAX_DNS_NAME);
+      if (problem != null) {
+        throw new IllegalArgumentException("node id \"" + node + "\" " + problem);
+      }
+      ChainCodec codec = ChainCodec.builder(keys).limits(limits).clock(clock).clockSkew(clockSkew)
+          .maxLifetime(maxLifetime).build();
+      OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;
+      OkHttpClient client = httpClient == null ? owned : httpClient;
+      HopPipeline pipeline = new HopPipeline(codec, table, serviceNames, resolver,
+          new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, node);
+      return new ChainHop(pipeline, owned, table.names());
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.chainmesh.http;
+
+import com.sun.net.httpserver.HttpServer;
+import io.chainmesh.http.internal.JdkHttpExchange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded door: a {@link ChainHop} served by the JDK's built-in HTTP server, no container
+ * needed. Requests run on virtual threads when the JVM has them (Java 21+), otherwise on a bounded
+ * pool of platform threads.
+ *
+ * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set:
+ * without it the JDK server waits for Nagle's algorithm and every request costs ~40 ms. (The JDK
+ * reads the property when it first creates a server; set it on the command line if you create JDK
+ * servers before this class loads.)
+ */
+public final class ChainServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChainServer.class);
+
+  static {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final Duration stopGrace;
+  private final ChainHop hop;
+  private final boolean ownsHop;
+
+  private ChainServer(HttpServer server, ExecutorService executor, Duration stopGrace, ChainHop hop, boolean ownsHop) {
+    this.server = server;
+    this.executor = executor;
+    this.stopGrace = stopGrace;
+    this.hop = hop;
+    this.ownsHop = ownsHop;
+  }
+
+  /** A builder serving {@code hop}. */
+  public static Builder builder(ChainHop hop) {
+    return new Builder(hop);
+  }
+
+  /** The port the server listens on (the actual one when built with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://host:port/}, with the address the server is bound to. */
+  public URI uri() {
+    InetSocketAddress address = server.getAddress();
+    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + address.getPort() + "/");
+  }
+
+  /** The hop served. */
+  public ChainHop hop() {
+    return hop;
+  }
+
+  /**
+   * Stops accepting requests, waits up to the grace period for those in flight, and releases the
+   * request threads. Does not close the hop: close it separately (or use {@link Builder#ownHop()}).
+   */
+  @Override
+  public void close() {
+    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopGrace.toSeconds())));
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(stopGrace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (ownsHop) {
+      hop.close();
+    }
+  }
+
+  /** Builds and starts a {@link ChainServer}. */
+  public static final class Builder {
+    private final ChainHop hop;
+    private int port = 8080;
+    private InetAddress bindAddress;
+    private String path = "/";
+    private int maxThreads = 256;
+    private int backlog = 1024;
+    private Duration stopGrace = Duration.ofSeconds(1);
+    private boolean ownHop;
+
+    private Builder(ChainHop hop) {
+      this.hop = Objects.requireNonNull(hop, "hop");
+    }
+
+    /** The port; 8080 unless set; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The address to bind; all interfaces unless set. */
+    public Builder bindAddress(InetAddress bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** Binds to the loopback interface only: for tests, demos and sidecar setups. */
+    public Builder loopback() {
+      return bindAddress(InetAddress.getLoopbackAddress());
+    }
+
+    /** The path prefix served; {@code /} unless set. */
+    public Builder path(String path) {
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with '/', was " + path);
+      }
+      this.path = path;
+      return this;
+    }
+
+    /** Request threads when the JVM has no virtual threads; 256 unless set. */
+    public Builder maxThreads(int maxThreads) {
+      if (maxThreads < 1) {
+        throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
+      }
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /** How long {@link ChainServer#close()} waits for requests in flight; 1 s unless set. */
+    public Builder stopGrace(Duration stopGrace) {
+      this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
+      return this;
+    }
+
+    /** Makes {@link ChainServer#close()} also close the hop. */
+    public Builder ownHop() {
+      this.ownHop = true;
+      return this;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public ChainServer start() {
+      InetSocketAddress address = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+      HttpServer server;
+      try {
+        server = HttpServer.create(address, backlog);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot bind chain server to " + address, e);
+      }
+      ExecutorService executor = requestExecutor(maxThreads);
+      server.setExecutor(executor);
+      server.createContext(path, exchange -> {
+        try {
+          hop.handle(new JdkHttpExchange(exchange));
+        } finally {
+          exchange.close();
+        }
+      });
+      server.start();
+      ChainServer started = new ChainServer(server, executor, stopGrace, hop, ownHop);
+      log.info("chainmesh hop {} serving functions {} on {}", hop.nodeId(), hop.functionNames(), started.uri());
+      return started;
+    }
+
+    private static ExecutorService requestExecutor(int maxThreads) {
+      try {
+        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      } catch (ReflectiveOperationException e) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(4096), r -> {
+              Thread t = new Thread(r, "chainmesh-hop-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+      }
+    }
+  }
+}
