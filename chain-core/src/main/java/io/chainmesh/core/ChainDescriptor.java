@@ -407,7 +407,8 @@ public final class ChainDescriptor {
     private String chainName;
     private final List<Segment> segmentList = new ArrayList<>();
     private int pointer;
-    private int hopLimit = -1;
+    private int hopLimit;
+    private boolean hopLimitSet;
     private final LinkedHashMap<String, String> edge = new LinkedHashMap<>();
     private final LinkedHashMap<String, String> context = new LinkedHashMap<>();
     private Instant issuedAt;
@@ -452,9 +453,10 @@ public final class ChainDescriptor {
       return this;
     }
 
-    /** The hop limit; the number of segments unless set. */
+    /** The hop limit; unless set, the segments from the pointer on: just enough to reach the last. */
     public Builder hopLimit(int hopLimit) {
       this.hopLimit = hopLimit;
+      this.hopLimitSet = true;
       return this;
     }
 
@@ -558,20 +560,33 @@ public final class ChainDescriptor {
      *     not matching the return mode, route records out of order or ahead of the pointer
      */
     public ChainDescriptor build() {
-      if (chainId == null) {
-        chainId = ChainId.random();
+      // Defaults are filled in for this build only, so a reused builder draws a fresh id and issue
+      // time and derives expiry and hop limit from its current values each time.
+      ChainId setChainId = chainId;
+      Instant setIssuedAt = issuedAt;
+      Instant setExpiresAt = expiresAt;
+      int setHopLimit = hopLimit;
+      try {
+        if (chainId == null) {
+          chainId = ChainId.random();
+        }
+        if (issuedAt == null) {
+          issuedAt = Instant.ofEpochMilli(System.currentTimeMillis());
+        }
+        if (expiresAt == null) {
+          expiresAt = issuedAt.plus(lifetime);
+        }
+        if (!hopLimitSet) {
+          hopLimit = Math.max(1, segmentList.size() - pointer);
+        }
+        return buildTrusted(List.copyOf(segmentList), Collections.unmodifiableMap(new LinkedHashMap<>(edge)),
+            Collections.unmodifiableMap(new LinkedHashMap<>(context)), List.copyOf(routeList));
+      } finally {
+        chainId = setChainId;
+        issuedAt = setIssuedAt;
+        expiresAt = setExpiresAt;
+        hopLimit = setHopLimit;
       }
-      if (issuedAt == null) {
-        issuedAt = Instant.ofEpochMilli(System.currentTimeMillis());
-      }
-      if (expiresAt == null) {
-        expiresAt = issuedAt.plus(lifetime);
-      }
-      if (hopLimit < 0) {
-        hopLimit = Math.max(1, segmentList.size() - pointer);
-      }
-      return buildTrusted(List.copyOf(segmentList), Collections.unmodifiableMap(new LinkedHashMap<>(edge)),
-          Collections.unmodifiableMap(new LinkedHashMap<>(context)), List.copyOf(routeList));
     }
 
     private ChainDescriptor buildTrusted(List<Segment> segments, Map<String, String> edgeMap,
@@ -593,7 +608,8 @@ public final class ChainDescriptor {
             "pointer " + pointer + " is outside the segment list of " + segments.size());
       }
       if (hopLimit < 1) {
-        throw ChainException.atField(Reason.HOP_LIMIT_EXCEEDED, "hopLimit", "hop limit is 0");
+        throw ChainException.atField(Reason.HOP_LIMIT_EXCEEDED, "hopLimit",
+            hopLimit == 0 ? "hop limit is 0" : "hop limit " + hopLimit + " is below 1");
       }
       if (hopLimit > MAX_HOP_LIMIT) {
         throw ChainException.atField(Reason.LIMITS_HOP_LIMIT, "hopLimit",

@@ -61,7 +61,8 @@ public final class ChainId {
     long h = 0;
     long l = 0;
     for (int i = 0; i < 32; i++) {
-      int d = Character.digit(hex.charAt(i), 16);
+      char c = hex.charAt(i);
+      int d = c < 128 ? Character.digit(c, 16) : -1; // Character.digit also takes non-ASCII digits
       if (d < 0) {
         throw ChainException.atField(Reason.DESCRIPTOR_MALFORMED, "chainId",
             "character " + i + " of the chain id is not a hex digit");

@@ -121,6 +121,15 @@ public final class ChainJson {
   }
 
   private static ChainDescriptor fromTree(JsonNode root) {
+    try {
+      return descriptorFromTree(root);
+    } catch (ChainException e) {
+      // Refusals of the model name its fields ("pointer"); in JSON they are paths ("$.pointer").
+      throw e.field().filter(f -> f.startsWith("$")).isPresent() ? e : e.under("$");
+    }
+  }
+
+  private static ChainDescriptor descriptorFromTree(JsonNode root) {
     requireObject(root, "$", DESCRIPTOR_FIELDS);
     ChainDescriptor.Builder b = ChainDescriptor.builder();
     String version = text(root, "version", true);
@@ -151,7 +160,10 @@ public final class ChainJson {
       b.segment(segmentFromTree(segments.get(i), "$.segments[" + i + "]"));
     }
     b.pointer(integer(root, "pointer", "$.pointer", 0));
-    b.hopLimit(integer(root, "hopLimit", "$.hopLimit", -1));
+    JsonNode hopLimit = root.get("hopLimit");
+    if (hopLimit != null && !hopLimit.isNull()) {
+      b.hopLimit(integer(root, "hopLimit", "$.hopLimit", 0));
+    }
     readMap(root, "edgeMetadata", "$.edgeMetadata", b::edgeMetadata);
     readMap(root, "contextMetadata", "$.contextMetadata", b::contextMetadata);
     b.issuedAt(instant(root, "issuedAt", true));
@@ -288,9 +300,12 @@ public final class ChainJson {
       return null;
     }
     try {
-      return Instant.parse(text);
-    } catch (DateTimeException e) {
-      throw malformed(name, name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+      Instant instant = Instant.parse(text);
+      instant.toEpochMilli(); // the wire form holds int64 milliseconds: refuse what it cannot carry
+      return instant;
+    } catch (DateTimeException | ArithmeticException e) {
+      throw malformed(name, name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z,"
+          + " within the range of int64 milliseconds since 1970");
     }
   }
 

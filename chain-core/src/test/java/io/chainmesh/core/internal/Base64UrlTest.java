@@ -1,0 +1,112 @@
+package io.chainmesh.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chainmesh.core.ChainException;
+import io.chainmesh.core.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.OptionalInt;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class Base64UrlTest {
+
+  private static ChainException refusedAt(String text, int offset) {
+    ChainException e = assertThrows(ChainException.class, () -> Base64Url.decode(text));
+    assertEquals(Reason.DESCRIPTOR_MALFORMED, e.reason(), e.getMessage());
+    assertEquals(OptionalInt.of(offset), e.offset(), e.getMessage());
+    return e;
+  }
+
+  /** RFC 4648 §10, without the padding base64url-without-padding drops. */
+  @ParameterizedTest
+  @CsvSource(value = {"'',''", "f,Zg", "fo,Zm8", "foo,Zm9v", "foob,Zm9vYg", "fooba,Zm9vYmE", "foobar,Zm9vYmFy"})
+  void encodesAndDecodesTheRfc4648TestVectors(String plain, String encoded) {
+    byte[] bytes = plain.getBytes(StandardCharsets.US_ASCII);
+
+    assertEquals(encoded, Base64Url.encode(bytes));
+    assertArrayEquals(bytes, Base64Url.decode(encoded));
+  }
+
+  @Test
+  void usesTheUrlSafeAlphabet() {
+    byte[] bytes = {(byte) 0xfb, (byte) 0xff, (byte) 0xbf};
+
+    assertEquals("-_-_", Base64Url.encode(bytes));
+    assertArrayEquals(bytes, Base64Url.decode("-_-_"));
+  }
+
+  @Test
+  void agreesWithTheJdkForEveryLengthUpTo64() {
+    Random random = new Random(4648);
+    for (int n = 0; n <= 64; n++) {
+      byte[] bytes = new byte[n];
+      random.nextBytes(bytes);
+      String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+
+      assertEquals(expected, Base64Url.encode(bytes));
+      assertArrayEquals(bytes, Base64Url.decode(expected));
+    }
+  }
+
+  @Test
+  void refusesNonZeroTrailingBitsAfterOneByte() {
+    assertArrayEquals(new byte[] {'f'}, Base64Url.decode("Zg"));
+
+    refusedAt("Zh", 1);
+    refusedAt("Zv", 1);
+  }
+
+  @Test
+  void refusesNonZeroTrailingBitsAfterTwoBytes() {
+    assertArrayEquals(new byte[] {'f', 'o'}, Base64Url.decode("Zm8"));
+
+    ChainException e = refusedAt("Zm9", 2);
+    assertTrue(e.detail().contains("non-canonical"), e.detail());
+  }
+
+  @Test
+  void refusesPaddingAtItsOffset() {
+    ChainException e = refusedAt("Zg==", 2);
+    assertTrue(e.detail().contains("padding"), e.detail());
+
+    refusedAt("Zm8=", 3);
+    refusedAt("Zm9vYg==", 6);
+  }
+
+  @Test
+  void refusesTheStandardAlphabetsPlusAndSlash() {
+    ChainException plus = refusedAt("ab+d", 2);
+    assertTrue(plus.detail().contains("standard base64"), plus.detail());
+
+    refusedAt("abc/", 3);
+  }
+
+  @Test
+  void refusesLengthThatCannotEncodeWholeBytes() {
+    ChainException e = refusedAt("Zm9vY", 4);
+    assertTrue(e.detail().contains("impossible"), e.detail());
+
+    refusedAt("A", 0);
+  }
+
+  @Test
+  void refusesWhitespaceAndNonAsciiAtTheirOffset() {
+    refusedAt("Zm 9vY", 2);
+    refusedAt("Zm9v\nA", 4);
+    refusedAt("Zm9\u00e9", 3);
+    refusedAt("Zm9\u0100", 3);
+  }
+
+  @Test
+  void emptyTextIsNoBytes() {
+    assertEquals(0, Base64Url.decode("").length);
+    assertEquals("", Base64Url.encode(new byte[0]));
+  }
+}
