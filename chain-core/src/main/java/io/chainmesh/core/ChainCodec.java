@@ -2,6 +2,7 @@ package io.chainmesh.core;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import io.chainmesh.core.internal.Base64Url;
 import io.chainmesh.core.internal.HmacKey;
 import io.chainmesh.core.internal.proto.Descriptor;
@@ -75,12 +76,13 @@ public final class ChainCodec {
     Descriptor message = DescriptorMapping.toProto(descriptor);
     DescriptorMapping.checkLimits(message, limits);
     byte[] bytes = message.toByteArray();
+    // Wrapped, not copied: both arrays are fresh and never written again.
     Envelope.Builder envelope = Envelope.newBuilder()
         .setVersion(ENVELOPE_VERSION)
-        .setDescriptorBytes(ByteString.copyFrom(bytes));
+        .setDescriptorBytes(UnsafeByteOperations.unsafeWrap(bytes));
     HmacKey signer = keys.keyRing().signer();
     if (signer != null) {
-      envelope.setKeyId(signer.id()).setMac(ByteString.copyFrom(signer.mac(ENVELOPE_VERSION, bytes)));
+      envelope.setKeyId(signer.id()).setMac(UnsafeByteOperations.unsafeWrap(signer.mac(ENVELOPE_VERSION, bytes)));
     }
     String header = Base64Url.encode(envelope.build().toByteArray());
     if (header.length() > limits.maxHeaderBytes()) {
@@ -125,7 +127,10 @@ public final class ChainCodec {
       throw ChainException.of(Reason.DESCRIPTOR_MALFORMED, "the descriptor header is empty");
     }
     byte[] bytes = Base64Url.decode(headerValue);
-    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    // Aliasing: the envelope's bytes fields share this array, which nothing writes again, instead
+    // of copying it; the descriptor is then parsed and MAC'd where it lies.
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+    in.enableAliasing(true);
     Envelope envelope;
     try {
       envelope = Envelope.parseFrom(in);
@@ -154,7 +159,7 @@ public final class ChainCodec {
         refusal = Reason.INTEGRITY_UNKNOWN_KEY;
         detail = "key id " + ChainException.quote(envelope.getKeyId()) + " is not held by this hop";
       } else if (envelope.getMac().size() != HmacKey.MAC_BYTES
-          || !key.verify(ENVELOPE_VERSION, envelope.getDescriptorBytes().toByteArray(), envelope.getMac().toByteArray())) {
+          || !key.verify(ENVELOPE_VERSION, envelope.getDescriptorBytes(), envelope.getMac().toByteArray())) {
         refusal = Reason.INTEGRITY_BAD_MAC;
         detail = "the MAC does not match the descriptor";
       } else {

@@ -84,7 +84,7 @@ public final class ChainDescriptor {
     return MAJOR_VERSION;
   }
 
-  /** The format minor version the descriptor was written with. */
+  /** The format minor version the descriptor was written with: a uint32 on the wire, read unsigned. */
   public int minorVersion() {
     return minorVersion;
   }
@@ -190,11 +190,17 @@ public final class ChainDescriptor {
    * lower and {@code record} (this hop's, for the current segment) appended to the route.
    *
    * @throws ChainException {@link Reason#POINTER_OUT_OF_RANGE} at the last segment, or when the
-   *     record is not for the current segment; {@link Reason#HOP_LIMIT_EXCEEDED} when the hop
+   *     record is not for the current segment; {@link Reason#DESCRIPTOR_MALFORMED} when the record
+   *     does not say {@link Outcome#FORWARDED}; {@link Reason#HOP_LIMIT_EXCEEDED} when the hop
    *     limit would reach 0
    */
   public ChainDescriptor advance(RouteRecord record) {
     requireCurrent(record);
+    if (record.outcome() != Outcome.FORWARDED) {
+      throw ChainException.atField(Reason.DESCRIPTOR_MALFORMED, "route",
+          "advance() records a forwarded hop, not '" + record.outcome().name().toLowerCase(java.util.Locale.ROOT)
+              + "'; use recordFinal() for the hop that ends the chain");
+    }
     if (isLastSegment()) {
       throw ChainException.atField(Reason.POINTER_OUT_OF_RANGE, "pointer",
           "cannot advance past the last segment (" + pointer + " of " + segments.size() + ")");
@@ -325,6 +331,20 @@ public final class ChainDescriptor {
     return b;
   }
 
+  /**
+   * {@code instant} at the wire's millisecond resolution.
+   *
+   * @throws ChainException {@link Reason#DESCRIPTOR_MALFORMED} beyond the int64 milliseconds of the wire
+   */
+  static Instant truncatedToMillis(Instant instant, String field) {
+    try {
+      return Instant.ofEpochMilli(instant.toEpochMilli());
+    } catch (ArithmeticException e) {
+      throw ChainException.atField(Reason.DESCRIPTOR_MALFORMED, field,
+          "instant " + instant + " is beyond the range of int64 milliseconds");
+    }
+  }
+
   static void checkKey(String key, String field) {
     String problem = Syntax.keyProblem(key, 1024);
     if (problem != null) {
@@ -342,8 +362,8 @@ public final class ChainDescriptor {
         && segments.equals(other.segments)
         && pointer == other.pointer
         && hopLimit == other.hopLimit
-        && edgeMetadata.equals(other.edgeMetadata)
-        && contextMetadata.equals(other.contextMetadata)
+        && Segment.sameEntriesInOrder(edgeMetadata, other.edgeMetadata)
+        && Segment.sameEntriesInOrder(contextMetadata, other.contextMetadata)
         && issuedAt.equals(other.issuedAt)
         && expiresAt.equals(other.expiresAt)
         && Objects.equals(deadline, other.deadline)
@@ -482,13 +502,13 @@ public final class ChainDescriptor {
 
     /** When the descriptor was issued; now, truncated to milliseconds, unless set. */
     public Builder issuedAt(Instant issuedAt) {
-      this.issuedAt = Instant.ofEpochMilli(issuedAt.toEpochMilli());
+      this.issuedAt = truncatedToMillis(issuedAt, "issuedAt");
       return this;
     }
 
     /** When the descriptor expires; {@code issuedAt + lifetime} unless set. */
     public Builder expiresAt(Instant expiresAt) {
-      this.expiresAt = Instant.ofEpochMilli(expiresAt.toEpochMilli());
+      this.expiresAt = truncatedToMillis(expiresAt, "expiresAt");
       return this;
     }
 
@@ -503,7 +523,7 @@ public final class ChainDescriptor {
 
     /** The instant by which the chain must answer; {@code null} for none. */
     public Builder deadline(Instant deadline) {
-      this.deadline = deadline == null ? null : Instant.ofEpochMilli(deadline.toEpochMilli());
+      this.deadline = deadline == null ? null : truncatedToMillis(deadline, "deadline");
       return this;
     }
 

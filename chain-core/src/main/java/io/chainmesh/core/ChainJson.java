@@ -69,7 +69,7 @@ public final class ChainJson {
 
   static ObjectNode toTree(ChainDescriptor d) {
     ObjectNode o = MAPPER.createObjectNode();
-    o.put("version", d.majorVersion() + "." + d.minorVersion());
+    o.put("version", d.majorVersion() + "." + Integer.toUnsignedString(d.minorVersion()));
     o.put("chainId", d.chainId().toHex());
     d.chainName().ifPresent(n -> o.put("chainName", n));
     o.put("pointer", d.pointer());
@@ -134,14 +134,14 @@ public final class ChainJson {
     ChainDescriptor.Builder b = ChainDescriptor.builder();
     String version = text(root, "version", true);
     int dot = version.indexOf('.');
-    int major;
-    int minor;
-    try {
-      major = Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
-      minor = dot < 0 ? 0 : Integer.parseInt(version.substring(dot + 1));
-    } catch (NumberFormatException e) {
-      throw malformed("$.version", "version must look like \"1.0\"");
+    if (dot <= 0 || dot > 10 || version.length() - dot - 1 < 1 || version.length() - dot - 1 > 10
+        || !allDigits(version, 0, dot) || !allDigits(version, dot + 1, version.length())
+        || Long.parseLong(version.substring(0, dot)) > 0xFFFF_FFFFL
+        || Long.parseLong(version.substring(dot + 1)) > 0xFFFF_FFFFL) {
+      throw malformed("$.version", "version must be MAJOR.MINOR, two unsigned 32-bit numbers, like \"1.0\"");
     }
+    long major = Long.parseLong(version.substring(0, dot));
+    int minor = (int) Long.parseLong(version.substring(dot + 1)); // uint32 on the wire
     if (major != ChainDescriptor.MAJOR_VERSION) {
       throw ChainException.atField(Reason.DESCRIPTOR_UNSUPPORTED_VERSION, "$.version",
           "major version " + major + " is not supported");
@@ -248,6 +248,15 @@ public final class ChainJson {
     } catch (ChainException e) {
       throw e.field().map(f -> f.startsWith("$") ? e : e.under(at)).orElseGet(() -> e.under(at));
     }
+  }
+
+  private static boolean allDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void requireObject(JsonNode n, String at, Set<String> allowed) {

@@ -1,6 +1,6 @@
 package io.chainmesh.core;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.core.internal.proto.Descriptor;
 import io.chainmesh.core.internal.proto.MetadataEntry;
@@ -25,12 +25,12 @@ final class DescriptorMapping {
       throw ChainException.atField(Reason.LIMITS_SEGMENTS, "segments",
           d.getSegmentsCount() + " segments; at most " + limits.maxSegments() + " are allowed");
     }
-    checkName(d.getChainName(), "chainName", limits);
+    checkName(d.getChainName(), "chainName", -1, "", limits);
     for (int i = 0; i < d.getSegmentsCount(); i++) {
-      checkSegment(d.getSegments(i), "segments[" + i + "]", limits);
+      checkSegment(d.getSegments(i), "segments", i, limits);
     }
     if (d.hasReplyTo()) {
-      checkSegment(d.getReplyTo(), "replyTo", limits);
+      checkSegment(d.getReplyTo(), "replyTo", -1, limits);
     }
     if (Integer.compareUnsigned(d.getHopLimit(), limits.maxHopLimit()) > 0) {
       throw ChainException.atField(Reason.LIMITS_HOP_LIMIT, "hopLimit",
@@ -42,14 +42,14 @@ final class DescriptorMapping {
       throw ChainException.atField(Reason.LIMITS_METADATA_ENTRIES, "metadata",
           entries + " metadata entries; at most " + limits.maxMetadataEntries() + " are allowed");
     }
-    checkEntries(d.getEdgeMetadataList(), "edgeMetadata", limits);
-    checkEntries(d.getContextMetadataList(), "contextMetadata", limits);
+    checkEntries(d.getEdgeMetadataList(), "edgeMetadata", -1, "", limits);
+    checkEntries(d.getContextMetadataList(), "contextMetadata", -1, "", limits);
     if (d.getRouteCount() > limits.maxRouteRecords()) {
       throw ChainException.atField(Reason.LIMITS_ROUTE, "route",
           d.getRouteCount() + " route records; at most " + limits.maxRouteRecords() + " are allowed");
     }
     for (int i = 0; i < d.getRouteCount(); i++) {
-      checkName(d.getRoute(i).getNode(), "route[" + i + "].node", limits);
+      checkName(d.getRoute(i).getNode(), "route", i, ".node", limits);
     }
     if (Integer.compareUnsigned(d.getInsertedSegments(), limits.maxInsertedSegments()) > 0) {
       throw ChainException.atField(Reason.LIMITS_INSERTED_SEGMENTS, "insertedSegments",
@@ -58,34 +58,44 @@ final class DescriptorMapping {
     }
   }
 
-  private static void checkSegment(io.chainmesh.core.internal.proto.Segment s, String at, DecodeLimits limits) {
-    checkName(s.getService(), at + ".service", limits);
-    checkName(s.getFunction(), at + ".function", limits);
-    if (s.getArgumentsCount() > limits.maxArgumentsPerSegment()) {
-      throw ChainException.atField(Reason.LIMITS_ARGUMENTS, at + ".arguments",
-          s.getArgumentsCount() + " arguments; at most " + limits.maxArgumentsPerSegment() + " are allowed");
-    }
-    checkEntries(s.getArgumentsList(), at + ".arguments", limits);
+  /**
+   * The path of a field, such as {@code segments[3].service} or {@code replyTo.service}: built only
+   * when an error names it, never on the way through (checks run on every decode and encode).
+   */
+  private static String at(String list, int index, String suffix) {
+    return index < 0 ? list + suffix : list + "[" + index + "]" + suffix;
   }
 
-  private static void checkName(String name, String at, DecodeLimits limits) {
+  private static void checkSegment(io.chainmesh.core.internal.proto.Segment s, String list, int index,
+      DecodeLimits limits) {
+    checkName(s.getService(), list, index, ".service", limits);
+    checkName(s.getFunction(), list, index, ".function", limits);
+    if (s.getArgumentsCount() > limits.maxArgumentsPerSegment()) {
+      throw ChainException.atField(Reason.LIMITS_ARGUMENTS, at(list, index, ".arguments"),
+          s.getArgumentsCount() + " arguments; at most " + limits.maxArgumentsPerSegment() + " are allowed");
+    }
+    checkEntries(s.getArgumentsList(), list, index, ".arguments", limits);
+  }
+
+  private static void checkName(String name, String list, int index, String suffix, DecodeLimits limits) {
     if (name.length() > limits.maxNameLength()) {
-      throw ChainException.atField(Reason.LIMITS_NAME_LENGTH, at,
+      throw ChainException.atField(Reason.LIMITS_NAME_LENGTH, at(list, index, suffix),
           "name of " + name.length() + " characters; at most " + limits.maxNameLength() + " are allowed");
     }
   }
 
-  private static void checkEntries(List<MetadataEntry> entries, String at, DecodeLimits limits) {
+  private static void checkEntries(List<MetadataEntry> entries, String list, int index, String suffix,
+      DecodeLimits limits) {
     for (int i = 0; i < entries.size(); i++) {
       MetadataEntry e = entries.get(i);
       if (e.getKey().length() > limits.maxMetadataKeyLength()) {
-        throw ChainException.atField(Reason.LIMITS_METADATA_KEY, at + "[" + i + "].key",
+        throw ChainException.atField(Reason.LIMITS_METADATA_KEY, at(list, index, suffix) + "[" + i + "].key",
             "key of " + e.getKey().length() + " characters; at most " + limits.maxMetadataKeyLength()
                 + " are allowed");
       }
       int bytes = Syntax.utf8Length(e.getValue());
       if (bytes > limits.maxMetadataValueBytes()) {
-        throw ChainException.atField(Reason.LIMITS_METADATA_VALUE, at + "[" + i + "].value",
+        throw ChainException.atField(Reason.LIMITS_METADATA_VALUE, at(list, index, suffix) + "[" + i + "].value",
             "value of " + bytes + " bytes; at most " + limits.maxMetadataValueBytes() + " are allowed");
       }
     }
@@ -100,7 +110,7 @@ final class DescriptorMapping {
       b.chainName(d.getChainName());
     }
     for (int i = 0; i < d.getSegmentsCount(); i++) {
-      b.segment(segmentFromProto(d.getSegments(i), "segments[" + i + "]"));
+      b.segment(segmentFromProto(d.getSegments(i), "segments", i));
     }
     if (d.getPointer() < 0) { // a uint32 above 2^31 - 1: past the end of any list, like any other
       throw ChainException.atField(Reason.POINTER_OUT_OF_RANGE, "pointer",
@@ -129,16 +139,16 @@ final class DescriptorMapping {
       default -> throw ChainException.atField(Reason.DESCRIPTOR_MALFORMED, "returnMode",
           "unknown return mode " + d.getReturnModeValue());
     };
-    b.returnMode(mode, d.hasReplyTo() ? segmentFromProto(d.getReplyTo(), "replyTo") : null);
+    b.returnMode(mode, d.hasReplyTo() ? segmentFromProto(d.getReplyTo(), "replyTo", -1) : null);
     for (int i = 0; i < d.getRouteCount(); i++) {
-      b.routeRecord(recordFromProto(d.getRoute(i), "route[" + i + "]"));
+      b.routeRecord(recordFromProto(d.getRoute(i), i));
     }
     b.insertedSegments(unsigned(d.getInsertedSegments(), "insertedSegments"));
     b.unknownFields(d.getUnknownFields());
     return b.build();
   }
 
-  private static Segment segmentFromProto(io.chainmesh.core.internal.proto.Segment s, String at) {
+  private static Segment segmentFromProto(io.chainmesh.core.internal.proto.Segment s, String list, int index) {
     try {
       Segment.Builder b;
       if (!s.getUrl().isEmpty()) {
@@ -160,15 +170,17 @@ final class DescriptorMapping {
       if (!s.getFunction().isEmpty()) {
         b.function(s.getFunction());
       }
-      putEntries(s.getArgumentsList(), "arguments", b::argument);
+      if (s.getArgumentsCount() > 0) {
+        putEntries(s.getArgumentsList(), "arguments", b::argument);
+      }
       b.unknownFields(s.getUnknownFields());
       return b.build();
     } catch (ChainException e) {
-      throw e.under(at);
+      throw e.under(at(list, index, ""));
     }
   }
 
-  private static RouteRecord recordFromProto(io.chainmesh.core.internal.proto.RouteRecord r, String at) {
+  private static RouteRecord recordFromProto(io.chainmesh.core.internal.proto.RouteRecord r, int index) {
     try {
       Outcome outcome = switch (r.getOutcome()) {
         case OUTCOME_FORWARDED -> Outcome.FORWARDED;
@@ -190,9 +202,10 @@ final class DescriptorMapping {
           .unknownFields(r.getUnknownFields())
           .build();
     } catch (ArithmeticException e) {
-      throw ChainException.atField(Reason.DESCRIPTOR_MALFORMED, at + ".durationUs", "duration is out of range");
+      throw ChainException.atField(Reason.DESCRIPTOR_MALFORMED, at("route", index, ".durationUs"),
+          "duration is out of range");
     } catch (ChainException e) {
-      throw e.under(at);
+      throw e.under(at("route", index, ""));
     }
   }
 
@@ -224,7 +237,7 @@ final class DescriptorMapping {
     Descriptor.Builder b = Descriptor.newBuilder()
         .setMajorVersion(ChainDescriptor.MAJOR_VERSION)
         .setMinorVersion(d.minorVersion())
-        .setChainId(ByteString.copyFrom(d.chainId().toBytes()))
+        .setChainId(UnsafeByteOperations.unsafeWrap(d.chainId().toBytes())) // a fresh array, never written again
         .setPointer(d.pointer())
         .setHopLimit(d.hopLimit())
         .setIssuedAtMs(d.issuedAt().toEpochMilli())

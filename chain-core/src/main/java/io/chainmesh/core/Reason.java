@@ -82,7 +82,13 @@ public enum Reason {
   /** A handler threw or broke the forwarding contract. */
   HANDLER_FAILED("handler.failed", 500),
   /** The hop is overloaded or shutting down and did not serve the request. */
-  HOP_UNAVAILABLE("hop.unavailable", 503);
+  HOP_UNAVAILABLE("hop.unavailable", 503),
+  /** No chain of the edge's catalogue matches the request. */
+  EDGE_NO_ROUTE("edge.no_route", 404),
+  /** A result delivered to the edge's reply-to endpoint matches no waiting request (late or unknown). */
+  EDGE_REPLY_UNMATCHED("edge.reply_unmatched", 404),
+  /** The chain's answer does not prove that every segment was visited in order (proof of transit). */
+  TRANSIT_UNPROVEN("transit.unproven", 502);
 
   private final String code;
   private final int httpStatus;

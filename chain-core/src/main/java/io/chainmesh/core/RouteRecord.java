@@ -108,7 +108,7 @@ public final class RouteRecord {
 
     /** When the hop started serving; truncated to milliseconds. */
     public Builder start(Instant start) {
-      this.start = Instant.ofEpochMilli(start.toEpochMilli());
+      this.start = ChainDescriptor.truncatedToMillis(start, "start");
       return this;
     }
 

@@ -115,14 +115,31 @@ public final class Segment {
     return o instanceof Segment other
         && Objects.equals(service, other.service)
         && Objects.equals(function, other.function)
-        && Objects.equals(url, other.url)
-        && arguments.equals(other.arguments)
+        && (url == null ? other.url == null : other.url != null && url.toString().equals(other.url.toString()))
+        && sameEntriesInOrder(arguments, other.arguments)
         && unknownFields.equals(other.unknownFields);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(service, function, url, arguments);
+    return Objects.hash(service(), function, arguments);
+  }
+
+  /**
+   * Whether two maps hold the same entries in the same order: the wire form keeps order, so values
+   * that are equal must encode to the same bytes (and MAC).
+   */
+  static boolean sameEntriesInOrder(Map<String, String> a, Map<String, String> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    java.util.Iterator<Map.Entry<String, String>> other = b.entrySet().iterator();
+    for (Map.Entry<String, String> entry : a.entrySet()) {
+      if (!entry.equals(other.next())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code service/function{key=value, ...}}, or {@code <url>} for a raw-URL segment. */

@@ -32,7 +32,9 @@ final class ChainArbitraries {
   static Arbitrary<String> dnsNames() {
     Arbitrary<String> label = Arbitraries.strings().withChars(LOWER_DIGITS + "-").ofMinLength(1).ofMaxLength(12)
         .filter(l -> l.charAt(0) != '-' && l.charAt(l.length() - 1) != '-');
-    return label.list().ofMinSize(1).ofMaxSize(3).map(labels -> String.join(".", labels));
+    // The last label is never all digits: that would be an IP address, not a name.
+    return label.list().ofMinSize(1).ofMaxSize(3).map(labels -> String.join(".", labels))
+        .filter(name -> !name.substring(name.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit));
   }
 
   /** A token: a letter or digit, then letters, digits, '.', '_' and '-'. */

@@ -318,6 +318,23 @@ class ChainDescriptorTest {
       assertEquals(Segment.of("b"), next.currentSegment());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Outcome.class, names = "FORWARDED",
+        mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+    void advanceRefusesARecordThatDoesNotSayForwarded(Outcome outcome) {
+      ChainDescriptor d = chain("a", "b").build();
+
+      refused(Reason.DESCRIPTOR_MALFORMED, "route", () -> d.advance(record(0, outcome)));
+    }
+
+    @Test
+    void descriptorsWithMetadataInAnotherOrderAreNotEqualBecauseTheyEncodeDifferently() {
+      ChainDescriptor ab = chain("a").edgeMetadata("x", "1").edgeMetadata("y", "2").build();
+      ChainDescriptor ba = chain("a").edgeMetadata("y", "2").edgeMetadata("x", "1").build();
+
+      assertNotEquals(ab, ba);
+    }
+
     @Test
     void advanceAppendsTheRecordToTheRoute() {
       ChainDescriptor d = chain("a", "b", "c").build().advance(record(0));

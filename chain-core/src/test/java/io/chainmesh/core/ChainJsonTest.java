@@ -361,9 +361,15 @@ class ChainJsonTest {
       refused(Reason.DESCRIPTOR_MALFORMED, "$.version", () -> ChainJson.fromJson(o.toString()));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"1\"", "\"+1.0\"", "\"1.-1\"", "\"1.0.0\"", "\"1.\"", "\".0\"", "\"1.x\""})
+    void refusesVersionThatIsNotMajorDotMinorInDigits(String version) {
+      refused(Reason.DESCRIPTOR_MALFORMED, "$.version", () -> ChainJson.fromJson(minimalWith("version", version)));
+    }
+
     @Test
-    void readsAVersionWithoutMinorAsMinorZero() {
-      assertEquals(0, ChainJson.fromJson(minimalWith("version", "\"1\"")).minorVersion());
+    void readsTheMinorVersion() {
+      assertEquals(3, ChainJson.fromJson(minimalWith("version", "\"1.3\"")).minorVersion());
     }
 
     @ParameterizedTest

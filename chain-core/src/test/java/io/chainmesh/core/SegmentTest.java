@@ -37,9 +37,30 @@ class SegmentTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "0", "pricing", "a-1.b2.c-d-e", "123.456", "xn--bcher-kva.example"})
+    @ValueSource(strings = {"a", "0a", "pricing", "a-1.b2.c-d-e", "123.456a", "10.0.0.example", "xn--bcher-kva.example"})
     void acceptsLowerCaseDnsNames(String name) {
       assertEquals(name, Segment.of(name).service());
+    }
+
+    @Test
+    void segmentsWithArgumentsInAnotherOrderAreNotEqualBecauseTheyEncodeDifferently() {
+      Segment ab = Segment.builder("price").argument("a", "1").argument("b", "2").build();
+      Segment ba = Segment.builder("price").argument("b", "2").argument("a", "1").build();
+
+      assertNotEquals(ab, ba);
+    }
+
+    @Test
+    void urlSegmentsDifferingInHostCaseAreNotEqualBecauseTheyEncodeDifferently() {
+      assertNotEquals(Segment.url(java.net.URI.create("http://Example.com/x")),
+          Segment.url(java.net.URI.create("http://example.com/x")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "127.0.0.1", "169.254.169.254", "10.0.0.7", "pricing.42", "2130706433"})
+    void refusesNamesEndingInAnAllNumericLabelAsAddresses(String name) {
+      ChainException e = refused(Reason.SEGMENT_INVALID_NAME, "service", () -> Segment.of(name));
+      assertTrue(e.detail().contains("IP address"), e.detail());
     }
 
     @Test

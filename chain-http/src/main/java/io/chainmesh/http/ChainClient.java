@@ -6,6 +6,7 @@ import io.chainmesh.core.ChainException;
 import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
+import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -35,9 +36,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ChainClient implements AutoCloseable {
+  /** How long past a chain's deadline {@link #send} waits for the hops' own deadline answer. */
+  private static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
   private static final Logger log = LoggerFactory.getLogger(ChainClient.class);
+  private static final int MAX_STALE_CONNECTIONS = 64;
 
   private final ChainCodec codec;
+  private final KeySource keys;
   private final SegmentResolver resolver;
   private final OkHttpClient client;
   private final boolean ownsClient;
@@ -45,10 +50,12 @@ public final class ChainClient implements AutoCloseable {
 
   private ChainClient(Builder b) {
     this.codec = ChainCodec.builder(b.keys).clock(b.clock).build();
+    this.keys = b.keys;
     this.resolver = b.resolver;
     this.ownsClient = b.httpClient == null;
     OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
-    this.client = base.newBuilder().addInterceptor(new ChainInterceptor(codec)).build();
+    this.client = base.newBuilder().addInterceptor(new ChainInterceptor(codec))
+        .addNetworkInterceptor(new StaleConnectionCheck()).build();
     this.maxResponseBytes = b.maxResponseBytes;
   }
 
@@ -66,6 +73,10 @@ public final class ChainClient implements AutoCloseable {
    * Sends {@code body} into the chain {@code descriptor} describes and waits for the answer (for an
    * asynchronous chain, the first hop's {@code 202 Accepted}).
    *
+   * <p>With a deadline, waits up to 500 ms past it: hops answer a passed deadline
+   * with a {@code deadline.exceeded} problem naming the segment the chain was waiting for, and
+   * that answer needs a moment to travel back.
+   *
    * @throws ChainException {@code segment.unresolvable} if the first segment cannot be resolved,
    *     {@code next_hop.unreachable} / {@code next_hop.timeout} / {@code deadline.exceeded} when the
    *     first hop cannot be reached in time, {@code limits.body} if the answer is larger than allowed
@@ -78,18 +89,33 @@ public final class ChainClient implements AutoCloseable {
         .post(RequestBody.create(body, mediaType))
         .tag(ChainDescriptor.class, descriptor)
         .build();
-    okhttp3.Call call = client.newCall(request);
-    descriptor.deadline().ifPresent(d -> call.timeout().timeout(
-        Math.max(1, Duration.between(codec.clock().instant(), d).toMillis()), TimeUnit.MILLISECONDS));
+    java.time.Instant sentAt = codec.clock().instant();
+    for (int staleConnections = 0; ; staleConnections++) {
+      okhttp3.Call call = client.newCall(request);
+      descriptor.deadline().ifPresent(d -> call.timeout().timeout(
+          Math.max(1, Duration.between(codec.clock().instant(), d).plus(DEADLINE_GRACE).toMillis()),
+          TimeUnit.MILLISECONDS));
+      try {
+        return execute(call, sentAt);
+      } catch (StaleConnectionCheck.StaleConnectionException e) {
+        if (staleConnections < MAX_STALE_CONNECTIONS) {
+          continue; // The first hop had closed a pooled connection (it restarted): the request never left.
+        }
+        throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
+      } catch (InterruptedIOException e) {
+        throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED
+            : Reason.NEXT_HOP_TIMEOUT, "the chain did not answer in time", e);
+      } catch (IOException e) {
+        throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
+      }
+    }
+  }
+
+  private ChainResponse execute(okhttp3.Call call, java.time.Instant sentAt) throws IOException {
     try (Response response = call.execute()) {
       byte[] answer = readBounded(response);
       return new ChainResponse(response.code(), response.header("Content-Type"), answer,
-          verifiedRoute(response.header(ChainHeaders.ROUTE)));
-    } catch (InterruptedIOException e) {
-      throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED : Reason.NEXT_HOP_TIMEOUT,
-          "the chain did not answer in time", e);
-    } catch (IOException e) {
-      throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
+          verifiedRoute(response.header(ChainHeaders.ROUTE), sentAt));
     }
   }
 
@@ -111,12 +137,17 @@ public final class ChainClient implements AutoCloseable {
     }
   }
 
-  private ChainDescriptor verifiedRoute(String header) {
+  /**
+   * The answer's route, MAC-verified as of when the chain was sent: a chain may legitimately
+   * answer after its descriptor's expiry, and the MAC already ties the route to this chain.
+   */
+  private ChainDescriptor verifiedRoute(String header, java.time.Instant sentAt) {
     if (header == null) {
       return null;
     }
     try {
-      return codec.decode(header);
+      return ChainCodec.builder(keys).limits(codec.limits()).clock(Clock.fixed(sentAt, java.time.ZoneOffset.UTC))
+          .build().decode(header);
     } catch (ChainException e) {
       log.warn("chainmesh client: the answer's {} header does not verify: {}", ChainHeaders.ROUTE, e.getMessage());
       return null;

@@ -7,7 +7,9 @@ import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.http.internal.FunctionTable;
 import io.chainmesh.http.internal.HopExchange;
 import io.chainmesh.http.internal.HopPipeline;
+import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.NextHopClient;
+import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +18,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
@@ -45,9 +50,12 @@ public final class ChainHop implements AutoCloseable {
 
   private final HopPipeline pipeline;
   private final OkHttpClient ownedClient;
+  private final ExecutorService ownedAsyncExecutor;
   private final Set<String> functionNames;
 
-  private ChainHop(HopPipeline pipeline, OkHttpClient ownedClient, Set<String> functionNames) {
+  private ChainHop(HopPipeline pipeline, OkHttpClient ownedClient, ExecutorService ownedAsyncExecutor,
+      Set<String> functionNames) {
+    this.ownedAsyncExecutor = ownedAsyncExecutor;
     this.pipeline = pipeline;
     this.ownedClient = ownedClient;
     this.functionNames = functionNames;
@@ -80,9 +88,15 @@ public final class ChainHop implements AutoCloseable {
     pipeline.handle(exchange);
   }
 
-  /** Releases the forwarding client's dispatcher threads and pooled connections, if this hop created it. */
+  /**
+   * Lets asynchronous chains in progress finish (up to 5 s), then releases the threads and pooled
+   * connections this hop created.
+   */
   @Override
   public void close() {
+    if (ownedAsyncExecutor != null) {
+      HopThreads.shutdown(ownedAsyncExecutor, 5_000);
+    }
     if (ownedClient != null) {
       ownedClient.dispatcher().executorService().shutdown();
       ownedClient.connectionPool().evictAll();
@@ -92,7 +106,8 @@ public final class ChainHop implements AutoCloseable {
   /**
    * A default forwarding client sized for fan-in: many concurrent calls to few hosts, no redirects
    * (a redirect would let a next hop send the descriptor anywhere), no automatic retries (the hop's
-   * {@link RetryPolicy} decides).
+   * {@link RetryPolicy} decides), and sockets on which a hop can tell, before forwarding on a pooled
+   * connection, that the next hop has closed it (so a restarted next hop costs no failed request).
    */
   public static OkHttpClient defaultHttpClient() {
     Dispatcher dispatcher = new Dispatcher();
@@ -107,6 +122,7 @@ public final class ChainHop implements AutoCloseable {
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
+        .socketFactory(StaleConnectionCheck.socketFactory())
         .build();
   }
 
@@ -125,6 +141,7 @@ public final class ChainHop implements AutoCloseable {
     private BodyCodec bodyCodec = BodyCodec.json();
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private String nodeId;
+    private Executor asyncExecutor;
 
     private Builder() {}
 
@@ -222,6 +239,17 @@ public final class ChainHop implements AutoCloseable {
     }
 
     /**
+     * Where asynchronous chains are served once accepted (the caller already has its {@code 202}).
+     * Unless set, virtual threads on Java 21+, else up to 64 threads with 1024 chains queued; past
+     * that a hop refuses new asynchronous chains with {@code hop.unavailable} (503). An executor you
+     * set is yours to shut down.
+     */
+    public Builder asyncExecutor(Executor asyncExecutor) {
+      this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
+      return this;
+    }
+
+    /**
      * The hop.
      *
      * @throws IllegalArgumentException for any misuse of {@link ChainFunction} (naming class, method
@@ -257,9 +285,13 @@ public final class ChainHop implements AutoCloseable {
           .maxLifetime(maxLifetime).build();
       OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;
       OkHttpClient client = httpClient == null ? owned : httpClient;
+      ExecutorService ownedExecutor = asyncExecutor == null
+          ? HopThreads.newExecutor("chainmesh-async", 64, 1024, new ThreadPoolExecutor.AbortPolicy())
+          : null;
       HopPipeline pipeline = new HopPipeline(codec, table, serviceNames, resolver,
-          new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, node);
-      return new ChainHop(pipeline, owned, table.names());
+          new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, node,
+          asyncExecutor == null ? ownedExecutor : asyncExecutor);
+      return new ChainHop(pipeline, owned, ownedExecutor, table.names());
     }
   }
 }

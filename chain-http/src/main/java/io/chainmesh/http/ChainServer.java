@@ -1,6 +1,7 @@
 package io.chainmesh.http;
 
 import com.sun.net.httpserver.HttpServer;
+import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.JdkHttpExchange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,11 +11,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,10 +176,18 @@ public final class ChainServer implements AutoCloseable {
       ExecutorService executor = requestExecutor(maxThreads);
       server.setExecutor(executor);
       server.createContext(path, exchange -> {
+        JdkHttpExchange door = new JdkHttpExchange(exchange);
         try {
-          hop.handle(new JdkHttpExchange(exchange));
+          hop.handle(door);
         } finally {
-          exchange.close();
+          if (!door.cutOff()) {
+            exchange.close();
+          }
+        }
+        if (door.cutOff()) {
+          // The JDK server closes the connection when a handler throws; closing the exchange
+          // would end a chunked answer as if it were whole.
+          throw new IOException("the answer broke off mid-body; dropping the connection");
         }
       });
       server.start();
@@ -191,19 +197,8 @@ public final class ChainServer implements AutoCloseable {
     }
 
     private static ExecutorService requestExecutor(int maxThreads) {
-      try {
-        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-      } catch (ReflectiveOperationException e) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(4096), r -> {
-              Thread t = new Thread(r, "chainmesh-hop-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            }, new ThreadPoolExecutor.CallerRunsPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-      }
+      // Past the queue, the server's dispatcher thread runs the request itself: back-pressure.
+      return HopThreads.newExecutor("chainmesh-hop", maxThreads, 4096, new ThreadPoolExecutor.CallerRunsPolicy());
     }
   }
 }

@@ -4,6 +4,7 @@ import io.chainmesh.http.internal.ServletHttpExchange;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -27,9 +28,18 @@ public final class ChainServlet extends HttpServlet {
     this.hop = Objects.requireNonNull(hop, "hop");
   }
 
-  /** Every method goes through the hop pipeline; refusals and failures are problem documents. */
+  /**
+   * Every method goes through the hop pipeline; refusals and failures are problem documents.
+   *
+   * @throws IOException only when the answer broke off after its head was sent, so that the
+   *     container drops the connection instead of completing a short answer
+   */
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) {
-    hop.handle(new ServletHttpExchange(request, response));
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    ServletHttpExchange door = new ServletHttpExchange(request, response);
+    hop.handle(door);
+    if (door.cutOff()) {
+      throw new IOException("the answer broke off mid-body; dropping the connection");
+    }
   }
 }

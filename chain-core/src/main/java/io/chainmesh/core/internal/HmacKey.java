@@ -1,5 +1,11 @@
 package io.chainmesh.core.internal;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -45,16 +51,8 @@ public final class HmacKey {
 
   /** The MAC of an envelope with this key's id, {@code version} and {@code descriptor}. */
   public byte[] mac(int version, byte[] descriptor) {
-    Mac mac = pool.poll();
-    if (mac == null) {
-      mac = newMac();
-    }
+    Mac mac = borrow(version);
     try {
-      mac.update(LABEL);
-      mac.update((byte) 0);
-      mac.update((byte) version);
-      mac.update((byte) idBytes.length);
-      mac.update(idBytes);
       mac.update(descriptor);
       return mac.doFinal();
     } finally {
@@ -65,6 +63,61 @@ public final class HmacKey {
   /** Whether {@code tag} is the MAC of the envelope, compared in constant time. */
   public boolean verify(int version, byte[] descriptor, byte[] tag) {
     return MessageDigest.isEqual(mac(version, descriptor), tag);
+  }
+
+  /**
+   * {@link #verify(int, byte[], byte[])} over descriptor bytes held in a {@link ByteString}, read
+   * where they lie (a parsed envelope's field aliases the decoded header) rather than copied out.
+   */
+  public boolean verify(int version, ByteString descriptor, byte[] tag) {
+    Mac mac = borrow(version);
+    try {
+      UnsafeByteOperations.unsafeWriteTo(descriptor, new ByteOutput() {
+        @Override
+        public void write(byte value) {
+          mac.update(value);
+        }
+
+        @Override
+        public void write(byte[] value, int offset, int length) {
+          mac.update(value, offset, length);
+        }
+
+        @Override
+        public void writeLazy(byte[] value, int offset, int length) {
+          mac.update(value, offset, length);
+        }
+
+        @Override
+        public void write(ByteBuffer value) {
+          mac.update(value);
+        }
+
+        @Override
+        public void writeLazy(ByteBuffer value) {
+          mac.update(value);
+        }
+      });
+      return MessageDigest.isEqual(mac.doFinal(), tag);
+    } catch (IOException e) { // ByteOutput's signature; updating a Mac does not do I/O
+      throw new UncheckedIOException(e);
+    } finally {
+      pool.offer(mac);
+    }
+  }
+
+  /** A pooled (or new) Mac with the MAC input's prefix, up to the descriptor bytes, already fed. */
+  private Mac borrow(int version) {
+    Mac mac = pool.poll();
+    if (mac == null) {
+      mac = newMac();
+    }
+    mac.update(LABEL);
+    mac.update((byte) 0);
+    mac.update((byte) version);
+    mac.update((byte) idBytes.length);
+    mac.update(idBytes);
+    return mac;
   }
 
   /** Whether {@code secret} is this key's secret, compared in constant time. */

@@ -14,7 +14,8 @@ public final class Syntax {
 
   /**
    * Why {@code name} is not a lower-case DNS name of RFC 1123 labels ({@code [a-z0-9]},
-   * {@code [a-z0-9-]} inside, 1..63 per label, dots between, at most 253 in all), or null if it is.
+   * {@code [a-z0-9-]} inside, 1..63 per label, dots between, at most 253 in all, the last label not
+   * all digits so that no IPv4 address passes for a name), or null if it is.
    */
   public static String dnsNameProblem(String name) {
     int n = name.length();
@@ -25,6 +26,7 @@ public final class Syntax {
       return "is " + n + " characters long; a DNS name has at most " + MAX_DNS_NAME;
     }
     int labelStart = 0;
+    boolean lastLabelNumeric = true;
     for (int i = 0; i <= n; i++) {
       char c = i == n ? '.' : name.charAt(i);
       if (c == '.') {
@@ -40,6 +42,9 @@ public final class Syntax {
           return "has a label starting or ending with '-' at character " + labelStart;
         }
         labelStart = i + 1;
+        if (i < n) {
+          lastLabelNumeric = true;
+        }
       } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
         if (c == ':' || c == '/') {
           return "looks like a URL (character " + i + " is '" + c
@@ -47,7 +52,13 @@ public final class Syntax {
         }
         return "has character " + describe(c) + " at " + i
             + "; only lower-case letters, digits, '-' and '.' are allowed";
+      } else if (c < '0' || c > '9') {
+        lastLabelNumeric = false;
       }
+    }
+    if (lastLabelNumeric) {
+      return "ends in an all-numeric label, which makes it an IP address (RFC 1123 §2.1);"
+          + " a segment names a logical service, not an address";
     }
     return null;
   }

@@ -718,6 +718,12 @@ public final class VectorGenerator {
     cases.add(signedAt("url-as-service", "A raw URL in the service field (SSRF attempt).",
         base.toBuilder().setSegments(2, segment("http://169.254.169.254/latest/meta-data", "")),
         Reason.SEGMENT_INVALID_NAME, "segments[2].service"));
+    cases.add(signedAt("ipv4-as-service", "An IPv4 address in the service field: its last label is all digits.",
+        base.toBuilder().setSegments(2, segment("169.254.169.254", "")),
+        Reason.SEGMENT_INVALID_NAME, "segments[2].service"));
+    cases.add(signedAt("numeric-last-label-service", "A name whose last label is all digits (RFC 1123 §2.1).",
+        base.toBuilder().setSegments(2, segment("pricing.42", "quote")),
+        Reason.SEGMENT_INVALID_NAME, "segments[2].service"));
     cases.add(signedAt("host-port-as-service", "host:port in the service field.",
         base.toBuilder().setSegments(2, segment("pricing.shop:8080", "")),
         Reason.SEGMENT_INVALID_NAME, "segments[2].service"));

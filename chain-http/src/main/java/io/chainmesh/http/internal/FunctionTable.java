@@ -43,7 +43,9 @@ public final class FunctionTable {
       Class<?> type = target.getClass();
       for (Method method : type.getMethods()) {
         ChainFunction annotation = method.getAnnotation(ChainFunction.class);
-        if (annotation == null) {
+        // javac copies annotations onto bridge methods (generic interfaces, covariant overrides):
+        // the real method is scanned, its bridge would be a duplicate taking Object.
+        if (annotation == null || method.isBridge()) {
           continue;
         }
         HandlerMethod handler = analyse(target, method, annotation.value());

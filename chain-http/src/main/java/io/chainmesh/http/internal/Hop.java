@@ -67,6 +67,13 @@ final class Hop implements Forwarder {
     return handlerRan;
   }
 
+  /** Closes the downstream answer {@link #forward} got, when the hop fails instead of relaying it. */
+  void discardForwardReply() {
+    if (forwardReply != null) {
+      ((Outgoing) ApiAccess.get().response(forwardReply)).close();
+    }
+  }
+
   /** The function's arguments; refuses (without running it) a body over the limit, unreadable or of the wrong type. */
   Object[] bind(HopExchange ex) {
     HandlerMethod.Kind[] kinds = handler.kinds();
@@ -101,24 +108,10 @@ final class Hop implements Forwarder {
   }
 
   private byte[] readBody(HopExchange ex) {
-    if (bufferedBody != null) {
-      return bufferedBody;
+    if (bufferedBody == null) {
+      bufferedBody = BufferedExchange.readBounded(ex, openBody(ex), pipeline.maxBodyBytes());
     }
-    long max = pipeline.maxBodyBytes();
-    long declared = ex.contentLength();
-    if (declared > max) {
-      throw ChainException.of(Reason.LIMITS_BODY, "the body is " + declared + " bytes; this hop buffers at most " + max);
-    }
-    try {
-      byte[] bytes = openBody(ex).readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-      if (bytes.length > max) {
-        throw ChainException.of(Reason.LIMITS_BODY, "the body is over " + max + " bytes, the most this hop buffers");
-      }
-      bufferedBody = bytes;
-      return bytes;
-    } catch (IOException e) {
-      throw ChainException.caused(Reason.BODY_MALFORMED, "the request body could not be read", e);
-    }
+    return bufferedBody;
   }
 
   private InputStream openBody(HopExchange ex) {
@@ -198,7 +191,8 @@ final class Hop implements Forwarder {
       }
       Outgoing out = pipeline.encodeBody(ApiAccess.get().body(reply), reply.contentType().orElse(null), reply.status());
       Outgoing ended = out.withStatus(reply.status(),
-          pipeline.finalRoute(working, Outcome.ENDED_EARLY, startNanos, start));
+          pipeline.finalRoute(working, working.isLastSegment() ? Outcome.ANSWERED : Outcome.ENDED_EARLY, startNanos,
+              start));
       return working.returnMode() == ReturnMode.ASYNC ? pipeline.deliverAsync(working, ended, trace) : ended;
     }
     Outgoing body;

@@ -11,6 +11,9 @@ public interface HopExchange {
   /** The first value of a request header (case-insensitive name), or null. */
   String header(String name);
 
+  /** How many times a request header (case-insensitive name) occurs. */
+  int headerCount(String name);
+
   /** The request body length, or -1 when unknown (chunked). */
   long contentLength();
 

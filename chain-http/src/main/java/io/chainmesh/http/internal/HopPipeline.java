@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Response;
 import org.slf4j.Logger;
@@ -36,6 +38,11 @@ import org.slf4j.MDC;
  * <p>A refusal before the function runs never runs it and is answered with a problem document. A
  * failure after it ran, or downstream, is answered (sync) or delivered to reply-to (async) as a
  * problem document naming the segment and hop where it happened.
+ *
+ * <p>In asynchronous mode a hop takes the request on once the descriptor is verified and the body
+ * read, answers {@code 202} at once, and serves it on the asynchronous executor: the caller's
+ * thread and connection are free as soon as this hop has the request, so what a hop holds does not
+ * grow with the length of the chain. From its 202 on, the hop owes reply-to the outcome, whatever it is.
  */
 public final class HopPipeline {
   private static final Logger log = LoggerFactory.getLogger(HopPipeline.class);
@@ -51,11 +58,12 @@ public final class HopPipeline {
   private final long maxBodyBytes;
   private final String nodeId;
   private final Clock clock;
+  private final Executor asyncExecutor;
   private final AtomicLong undeliveredReplies = new AtomicLong();
 
   /** A pipeline; {@code serviceNames} are the logical names this hop answers to besides its function names. */
   public HopPipeline(ChainCodec codec, FunctionTable functions, Set<String> serviceNames, SegmentResolver resolver,
-      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, String nodeId) {
+      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, String nodeId, Executor asyncExecutor) {
     this.codec = codec;
     this.functions = functions;
     this.serviceNames = Set.copyOf(serviceNames);
@@ -64,6 +72,7 @@ public final class HopPipeline {
     this.bodyCodec = bodyCodec;
     this.maxBodyBytes = maxBodyBytes;
     this.nodeId = nodeId;
+    this.asyncExecutor = asyncExecutor;
     this.clock = codec.clock();
   }
 
@@ -103,6 +112,10 @@ public final class HopPipeline {
       return refused(ChainException.of(Reason.DESCRIPTOR_MISSING,
           "the request carries no " + ChainHeaders.DESCRIPTOR + " header"));
     }
+    if (exchange.headerCount(ChainHeaders.DESCRIPTOR) > 1) {
+      return refused(ChainException.of(Reason.DESCRIPTOR_MALFORMED,
+          "the request carries several " + ChainHeaders.DESCRIPTOR + " headers; a chain has exactly one"));
+    }
     ChainDescriptor descriptor;
     try {
       descriptor = codec.decode(header);
@@ -110,17 +123,79 @@ public final class HopPipeline {
       return refused(e);
     }
     TraceContext trace = TraceContext.childOf(exchange.header("traceparent"), exchange.header("tracestate"));
-    MDC.put("chain.id", descriptor.chainId().toHex());
-    MDC.put("chain.segment", descriptor.pointer() + ":" + descriptor.currentSegment());
-    MDC.put("trace.id", trace.traceId());
-    Hop hop = null;
+    putMdc(descriptor, trace);
     try {
-      Instant deadline = descriptor.deadline().orElse(null);
-      if (deadline != null && !clock.instant().isBefore(deadline)) {
-        throw ChainException.of(Reason.DEADLINE_EXCEEDED, "the chain's deadline passed before this hop could serve it");
+      HandlerMethod handler;
+      try {
+        handler = accept(descriptor);
+      } catch (ChainException e) {
+        return refusedVerified(e, descriptor);
       }
-      HandlerMethod handler = match(descriptor.currentSegment());
-      hop = new Hop(this, descriptor, handler, trace, start, startNanos);
+      if (descriptor.returnMode() == ReturnMode.ASYNC) {
+        return acceptAsync(exchange, descriptor, handler, trace, start, startNanos);
+      }
+      return run(exchange, descriptor, handler, trace, start, startNanos, false);
+    } finally {
+      clearMdc();
+    }
+  }
+
+  /** The checks of a verified descriptor before this hop takes the request on; the function to run. */
+  private HandlerMethod accept(ChainDescriptor descriptor) {
+    Instant deadline = descriptor.deadline().orElse(null);
+    if (deadline != null && !clock.instant().isBefore(deadline)) {
+      throw ChainException.of(Reason.DEADLINE_EXCEEDED, "the chain's deadline passed before this hop could serve it");
+    }
+    HandlerMethod handler = match(descriptor.currentSegment());
+    if (!descriptor.isLastSegment() && descriptor.hopLimit() <= 1) {
+      // This hop could not forward: refuse now rather than run the function for nothing.
+      throw ChainException.atField(Reason.HOP_LIMIT_EXCEEDED, "hopLimit", "hop limit exhausted at segment "
+          + descriptor.pointer() + " with " + descriptor.remainingSegments().size() + " segments still to visit");
+    }
+    return handler;
+  }
+
+  /**
+   * Asynchronous mode: takes the request on (body buffered within the limit), answers {@code 202}
+   * at once and serves it on the asynchronous executor, so the caller's thread and connection are
+   * free as soon as this hop has the request. From the 202 on, this hop owes reply-to the outcome.
+   */
+  private Outgoing acceptAsync(HopExchange exchange, ChainDescriptor descriptor, HandlerMethod handler,
+      TraceContext trace, Instant start, long startNanos) {
+    BufferedExchange taken;
+    try {
+      taken = BufferedExchange.read(exchange, maxBodyBytes);
+    } catch (ChainException e) {
+      return refusedVerified(e, descriptor);
+    }
+    try {
+      asyncExecutor.execute(() -> {
+        putMdc(descriptor, trace);
+        try {
+          run(taken, descriptor, handler, trace, start, startNanos, true).close();
+        } catch (RuntimeException | Error e) {
+          undeliveredReplies.incrementAndGet();
+          log.error("chainmesh hop {}: chain {} failed unexpectedly after it was accepted", nodeId,
+              descriptor.chainId(), e);
+        } finally {
+          clearMdc();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return refusedVerified(ChainException.of(Reason.HOP_UNAVAILABLE,
+          "this hop is at its limit of asynchronous chains in progress"), descriptor);
+    }
+    return Outgoing.bytes(202, null, null, new byte[0]);
+  }
+
+  /**
+   * Binds, invokes and completes the function for an accepted request. {@code detached}: the caller
+   * already has its 202, so every outcome, refusals included, goes to reply-to.
+   */
+  private Outgoing run(HopExchange exchange, ChainDescriptor descriptor, HandlerMethod handler, TraceContext trace,
+      Instant start, long startNanos, boolean detached) {
+    Hop hop = new Hop(this, descriptor, handler, trace, start, startNanos);
+    try {
       Object[] arguments = hop.bind(exchange);
       Object result;
       try {
@@ -146,18 +221,27 @@ public final class HopPipeline {
             + " contract: " + e.getMessage());
       }
     } catch (ChainException e) {
-      if (hop != null && hop.handlerRan()) {
+      if (hop.handlerRan()) {
+        hop.discardForwardReply();
         return failedAfterHandler(e, hop);
       }
-      return refusedVerified(e, descriptor);
+      Outgoing refusal = refusedVerified(e, descriptor);
+      return detached ? deliverAsync(descriptor, refusal, trace) : refusal;
     } finally {
-      if (hop != null) {
-        hop.releaseRequest();
-      }
-      MDC.remove("chain.id");
-      MDC.remove("chain.segment");
-      MDC.remove("trace.id");
+      hop.releaseRequest();
     }
+  }
+
+  private static void putMdc(ChainDescriptor descriptor, TraceContext trace) {
+    MDC.put("chain.id", descriptor.chainId().toHex());
+    MDC.put("chain.segment", descriptor.pointer() + ":" + descriptor.currentSegment());
+    MDC.put("trace.id", trace.traceId());
+  }
+
+  private static void clearMdc() {
+    MDC.remove("chain.id");
+    MDC.remove("chain.segment");
+    MDC.remove("trace.id");
   }
 
   private HandlerMethod match(Segment segment) {
@@ -167,7 +251,7 @@ public final class HopPipeline {
     HandlerMethod handler = servesName ? functions.find(function).orElse(null) : null;
     if (handler == null) {
       throw ChainException.atField(Reason.SEGMENT_NOT_HERE, "segments",
-          "the current segment " + segment + " does not name this hop's service or one of its functions");
+          "the current segment " + describe(segment) + " does not name this hop's service or one of its functions");
     }
     return handler;
   }
@@ -197,7 +281,12 @@ public final class HopPipeline {
 
   ChainProblem problemAt(ChainException e, ChainDescriptor d, int index) {
     Segment segment = index < d.segments().size() ? d.segments().get(index) : d.currentSegment();
-    return ChainProblem.builder(e).chainId(d.chainId().toHex()).segment(index, segment.toString()).hop(nodeId).build();
+    return ChainProblem.builder(e).chainId(d.chainId().toHex()).segment(index, describe(segment)).hop(nodeId).build();
+  }
+
+  /** A segment as problem documents name it: a raw URL is an address, which they never show. */
+  private static String describe(Segment segment) {
+    return segment.isUrl() ? "<raw URL>" : segment.toString();
   }
 
   Outgoing problemResponse(ChainProblem problem, String route) {

@@ -7,7 +7,9 @@ import java.lang.reflect.Type;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,8 +59,12 @@ public final class JacksonBodyCodec implements BodyCodec {
       return mapper.readValue(body, mapper.constructType(type));
     } catch (JacksonException e) {
       String where = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
+      // Say what kind of problem it is in our words: parser class names are internals, not for remote eyes.
+      String why = e instanceof StreamConstraintsException ? "it exceeds the nesting or size limits for bodies"
+          : e instanceof DatabindException ? "it does not have the shape of the parameter's type"
+          : "it is not well-formed JSON";
       throw ChainException.of(Reason.BODY_MALFORMED, "the body is not valid JSON for the function's parameter"
-          + where + " (" + e.getClass().getSimpleName() + ")");
+          + where + ": " + why);
     }
   }
 

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 /** The embedded server's door: a JDK {@link HttpExchange} as a {@link HopExchange}. */
 public final class JdkHttpExchange implements HopExchange {
   private final HttpExchange exchange;
+  private boolean cutOff;
 
   /** Adapts {@code exchange}. */
   public JdkHttpExchange(HttpExchange exchange) {
@@ -18,6 +19,12 @@ public final class JdkHttpExchange implements HopExchange {
   @Override
   public String header(String name) {
     return exchange.getRequestHeaders().getFirst(name);
+  }
+
+  @Override
+  public int headerCount(String name) {
+    java.util.List<String> values = exchange.getRequestHeaders().get(name);
+    return values == null ? 0 : values.size();
   }
 
   @Override
@@ -54,8 +61,24 @@ public final class JdkHttpExchange implements HopExchange {
       response.close();
       return;
     }
-    try (OutputStream out = exchange.getResponseBody()) {
+    OutputStream out = exchange.getResponseBody();
+    try {
       response.writeTo(out);
+    } catch (IOException e) {
+      // Not out.close(): on a chunked answer it would write the last chunk and pass the cut-off
+      // answer off as whole. The server must drop the connection instead (see cutOff()).
+      cutOff = true;
+      throw e;
     }
+    out.close();
+  }
+
+  /**
+   * Whether the answer broke off after its head was sent (the next hop or the caller failed
+   * mid-body). The exchange must then not be closed normally but the connection dropped, so the
+   * caller sees a failed read rather than a short answer or a wait for bytes that never come.
+   */
+  public boolean cutOff() {
+    return cutOff;
   }
 }

@@ -27,16 +27,21 @@ import okio.BufferedSink;
  * Sends a request to the next hop (or to a reply-to target) with one shared {@link OkHttpClient}:
  * the descriptor and trace headers set, the call timed out at the chain's deadline, and retried only
  * where {@link RetryPolicy} allows — when the connection could not be made (the request provably
- * never left), or for idempotent services. Transport failures become coded {@link ChainException}s.
+ * never left), or for idempotent services. A pooled connection the next hop had already closed is
+ * skipped without counting as an attempt ({@link StaleConnectionCheck}). Transport failures become
+ * coded {@link ChainException}s.
  */
 public final class NextHopClient {
+  /** Closed pooled connections skipped per forward before they count as failed attempts. */
+  private static final int MAX_STALE_CONNECTIONS = 64;
+
   private final OkHttpClient client;
   private final RetryPolicy retries;
   private final Clock clock;
 
   /** A client over {@code client}'s pool and dispatcher. */
   public NextHopClient(OkHttpClient client, RetryPolicy retries, Clock clock) {
-    this.client = client;
+    this.client = client.newBuilder().addNetworkInterceptor(new StaleConnectionCheck()).build();
     this.retries = retries;
     this.clock = clock;
   }
@@ -75,6 +80,7 @@ public final class NextHopClient {
     Request built = request.build();
     boolean idempotent = retries.idempotentServices().contains(idempotentService);
     long backoff = retries.initialBackoff().toMillis();
+    int staleConnections = 0;
     for (int attempt = 1; ; attempt++) {
       long remaining = deadline == null ? Long.MAX_VALUE : deadline.toEpochMilli() - clock.millis();
       if (remaining <= 0) {
@@ -88,6 +94,12 @@ public final class NextHopClient {
       try {
         return call.execute();
       } catch (IOException e) {
+        if (e instanceof StaleConnectionCheck.StaleConnectionException && staleConnections++ < MAX_STALE_CONNECTIONS) {
+          // A pooled connection the next hop had closed (it restarted): the request never left. Try
+          // again at once, on another connection; this is not an attempt.
+          attempt--;
+          continue;
+        }
         boolean neverSent = !requestBody.started() && isConnectFailure(e);
         boolean retryable = (neverSent || (idempotent && !requestBody.oneShotConsumed())) && attempt < retries.maxAttempts();
         long left = deadline == null ? Long.MAX_VALUE : deadline.toEpochMilli() - clock.millis();
@@ -103,7 +115,7 @@ public final class NextHopClient {
   }
 
   private static boolean isConnectFailure(IOException e) {
-    return e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
+    return e instanceof ConnectException || e instanceof StaleConnectionCheck.StaleConnectionException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
         || (e.getCause() instanceof ConnectException);
   }
 

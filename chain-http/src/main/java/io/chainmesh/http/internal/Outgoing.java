@@ -61,6 +61,11 @@ public final class Outgoing {
     return length;
   }
 
+  /** Whether the body is copied from a stream (so writing it can fail midway), not held as bytes. */
+  public boolean streamed() {
+    return stream != null;
+  }
+
   /** The same body with another status and route (a final answer delivered elsewhere). */
   public Outgoing withStatus(int newStatus, String newRoute) {
     return new Outgoing(newStatus, contentType, newRoute, bytes, stream, length, resource);

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 public final class ServletHttpExchange implements HopExchange {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
+  private boolean cutOff;
 
   /** Adapts a request/response pair. */
   public ServletHttpExchange(HttpServletRequest request, HttpServletResponse response) {
@@ -21,6 +22,16 @@ public final class ServletHttpExchange implements HopExchange {
   @Override
   public String header(String name) {
     return request.getHeader(name);
+  }
+
+  @Override
+  public int headerCount(String name) {
+    int count = 0;
+    for (java.util.Enumeration<String> values = request.getHeaders(name); values != null && values.hasMoreElements();
+        values.nextElement()) {
+      count++;
+    }
+    return count;
   }
 
   @Override
@@ -50,7 +61,26 @@ public final class ServletHttpExchange implements HopExchange {
       return;
     }
     OutputStream stream = response.getOutputStream();
-    out.writeTo(stream);
+    if (out.streamed()) {
+      // Commit the head first, as the embedded door does: if the stream then fails midway, the
+      // container can only drop the connection, never complete a short answer or replace it.
+      response.flushBuffer();
+    }
+    try {
+      out.writeTo(stream);
+    } catch (IOException e) {
+      cutOff = true;
+      throw e;
+    }
     stream.flush();
+  }
+
+  /**
+   * Whether the answer broke off after its head was sent. The servlet must then fail the request
+   * (the container aborts the connection) rather than return normally, which would complete the
+   * answer as if it were whole.
+   */
+  public boolean cutOff() {
+    return cutOff;
   }
 }

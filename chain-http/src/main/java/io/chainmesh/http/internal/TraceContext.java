@@ -29,6 +29,7 @@ public final class TraceContext {
   public static TraceContext childOf(String traceparent, String tracestate) {
     if (traceparent != null && isValid(traceparent)) {
       String state = tracestate != null && tracestate.length() <= 512 && isPrintable(tracestate) ? tracestate : null;
+      // Continue as version 00, the only layout this hop writes.
       return new TraceContext(traceparent.substring(3, 35), traceparent.substring(36, 52), randomHex(8),
           traceparent.substring(53, 55), state);
     }
@@ -60,11 +61,19 @@ public final class TraceContext {
     return traceState;
   }
 
+  /**
+   * Whether {@code h} is a traceparent this hop can continue: version 00 exactly, or a later version
+   * whose first 55 characters have the version-00 layout (W3C Trace Context §4.3, forward
+   * compatibility); version ff is invalid.
+   */
   static boolean isValid(String h) {
-    if (h.length() != 55 || h.charAt(2) != '-' || h.charAt(35) != '-' || h.charAt(52) != '-') {
+    if (h.length() < 55 || h.charAt(2) != '-' || h.charAt(35) != '-' || h.charAt(52) != '-') {
       return false;
     }
-    if (!h.startsWith("00")) {
+    if (!isLowerHex(h, 0, 2) || h.startsWith("ff")) {
+      return false;
+    }
+    if (h.startsWith("00") ? h.length() != 55 : h.length() > 55 && h.charAt(55) != '-') {
       return false;
     }
     return isLowerHex(h, 3, 35) && isLowerHex(h, 36, 52) && isLowerHex(h, 53, 55)

@@ -1,0 +1,577 @@
+package io.chainmesh.edge;
+
+import com.sun.net.httpserver.HttpServer;
+import io.chainmesh.core.ChainCodec;
+import io.chainmesh.core.DecodeLimits;
+import io.chainmesh.core.KeySource;
+import io.chainmesh.core.Reason;
+import io.chainmesh.core.Segment;
+import io.chainmesh.core.internal.Syntax;
+import io.chainmesh.edge.internal.AdminEndpoint;
+import io.chainmesh.edge.internal.CatalogueWatch;
+import io.chainmesh.edge.internal.EdgeCounters;
+import io.chainmesh.edge.internal.EdgeExchange;
+import io.chainmesh.edge.internal.EdgePipeline;
+import io.chainmesh.edge.internal.ParkedChains;
+import io.chainmesh.edge.internal.ReplyIntake;
+import io.chainmesh.http.ChainHop;
+import io.chainmesh.http.ChainProblem;
+import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.internal.HopThreads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge (classifier) of a chain domain: the only place chains start. It matches each request
+ * against the {@link Catalogue}, builds and signs a fresh descriptor, sends the request to the first
+ * hop and gives the client the chain's answer — after checking, from the returned record route, that
+ * every segment was visited in order by a key holder ({@link ProofOfTransit}).
+ *
+ * <pre>{@code
+ * ChainEdge edge = ChainEdge.builder()
+ *     .catalogue(Path.of("chains.yaml"))                // reloaded when the file changes
+ *     .keys(KeyRing.fromEnv("CHAIN_KEYS"))
+ *     .resolver(SegmentResolver.template("http://{service}.shop.svc.cluster.local:8080"))
+ *     .port(8080)
+ *     .start();
+ * }</pre>
+ *
+ * <h2>What clients cannot do</h2>
+ * The request sent to the first hop is built from scratch: the client's method becomes POST, and only
+ * its body, {@code Content-Type} and W3C trace context are carried over. A client's
+ * {@code Chain-Descriptor} and {@code Chain-Route} headers are never forwarded, so a client can neither
+ * inject nor extend a chain; the catalogue decides which of its headers become metadata.
+ *
+ * <h2>Asynchronous chains</h2>
+ * The client's request is held open (without holding a thread) until the last hop delivers the
+ * result to the edge's reply-to service ({@link Builder#replyToService}, which hops resolve with their
+ * own resolvers to this edge's address). A request carrying {@code Chain-Reply-Status} is always taken
+ * as such a delivery, at any path, and never starts a chain; it is accepted only if its
+ * {@code Chain-Route} verifies with the edge's keys and names a chain a client is waiting for. At most
+ * {@link Builder#maxParkedRequests} clients wait (beyond: 503 {@code hop.unavailable}); a client whose
+ * reply does not come within {@link Builder#asyncTimeout} or the chain's deadline gets 504
+ * {@code deadline.exceeded}. Late, unknown and forged deliveries are dropped and counted in
+ * {@link #stats()}.
+ *
+ * <h2>The route</h2>
+ * Every answered chain is logged at INFO on the logger {@code io.chainmesh.edge.traceroute}, like a
+ * traceroute: one line per hop with segment, node, start offset, time spent and outcome. Clients get
+ * the signed route in the {@code Chain-Route} response header only with {@link Builder#exposeRoute}.
+ *
+ * <h2>Other answers of the edge itself</h2>
+ * No matching chain: 404 with reason {@code edge.no_route}. An answer whose route does not prove
+ * transit: 502 {@code transit.unproven} (or flagged, per {@link TransitPolicy}). A first hop that
+ * cannot be reached: 502 {@code next_hop.unreachable} or 504. All are RFC 9457 problem documents.
+ *
+ * <p>Thread-safe. {@link #close()} answers waiting clients with 503 and stops everything the edge
+ * started.
+ */
+public final class ChainEdge implements AutoCloseable {
+  /**
+   * Response header saying, under {@link TransitPolicy#FLAG}, whether the answer's proof of transit held:
+   * {@code verified} or {@code unproven}.
+   */
+  public static final String TRANSIT_HEADER = "Chain-Transit";
+  /** The reply-to service name asynchronous chains carry unless set. */
+  public static final String DEFAULT_REPLY_TO_SERVICE = "edge";
+  /** Waiting asynchronous clients at most, unless set. */
+  public static final int DEFAULT_MAX_PARKED_REQUESTS = 1024;
+  /** Longest wait for an asynchronous reply, unless set (a chain's deadline may shorten it). */
+  public static final Duration DEFAULT_ASYNC_TIMEOUT = Duration.ofSeconds(30);
+  /** How often a catalogue file is checked for changes, unless set. */
+  public static final Duration DEFAULT_CATALOGUE_WATCH = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(ChainEdge.class);
+
+  static {
+    // Without it the JDK server waits for Nagle's algorithm: ~40 ms per request (see ChainServer).
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private record Loaded(Catalogue catalogue, EdgePipeline.Routing routing) {}
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ScheduledExecutorService timer;
+  private final OkHttpClient ownedClient;
+  private final ParkedChains parked;
+  private final EdgeCounters counters;
+  private final EdgePipeline pipeline;
+  private final String nodeId;
+  private final Path catalogueFile;
+  private final Catalogue.Loader loader;
+  private final SegmentResolver resolver;
+  private final Duration stopGrace;
+  private final Object reloadLock = new Object();
+  private volatile Loaded loaded;
+  private volatile AdminEndpoint admin;
+  private volatile CatalogueWatch watch;
+  private volatile boolean closed;
+
+  private ChainEdge(Builder b, Catalogue first, Catalogue.Loader loader, String nodeId) {
+    this.catalogueFile = b.catalogueFile;
+    this.loader = loader;
+    this.resolver = b.resolver;
+    this.nodeId = nodeId;
+    this.stopGrace = b.stopGrace;
+    this.counters = new EdgeCounters();
+    this.loaded = new Loaded(first, routing(first));
+    this.ownedClient = b.httpClient == null ? ChainHop.defaultHttpClient() : null;
+    OkHttpClient http = b.httpClient == null ? ownedClient : b.httpClient;
+    ChainCodec codec = ChainCodec.builder(b.keys).limits(b.limits).clock(b.clock).maxLifetime(b.maxLifetime).build();
+    this.executor = requestExecutor(b.maxThreads);
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "chainmesh-edge-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.parked = new ParkedChains(b.maxParkedRequests, timer, executor);
+    EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.limits, http, nodeId,
+        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.maxLifetime,
+        b.clock);
+    this.pipeline = new EdgePipeline(settings, () -> loaded.routing(), parked, counters);
+    ReplyIntake intake = new ReplyIntake(pipeline);
+    InetSocketAddress address = b.bindAddress == null ? new InetSocketAddress(b.port)
+        : new InetSocketAddress(b.bindAddress, b.port);
+    try {
+      this.server = HttpServer.create(address, 1024);
+    } catch (IOException e) {
+      shutDownThreads();
+      throw new UncheckedIOException("cannot bind the chain edge to " + address, e);
+    }
+    server.setExecutor(executor);
+    server.createContext("/", exchange -> {
+      EdgeExchange x = new EdgeExchange(exchange);
+      try {
+        if (ReplyIntake.isDelivery(x)) {
+          intake.accept(x);
+        } else {
+          pipeline.serve(x);
+        }
+      } catch (RuntimeException | Error e) {
+        log.error("chainmesh edge {}: unexpected failure serving {} {}", nodeId, exchange.getRequestMethod(),
+            exchange.getRequestURI().getRawPath(), e);
+        x.respond(ChainProblem.builder(Reason.HANDLER_FAILED, "the edge failed unexpectedly").hop(nodeId).build());
+        if (e instanceof Error error) {
+          throw error;
+        }
+      }
+    });
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private void begin(Builder b) {
+    server.start();
+    if (b.adminPort >= 0) {
+      admin = AdminEndpoint.start(b.adminPort, executor, this::reload, this::stats);
+    }
+    if (catalogueFile != null && !b.catalogueWatch.isZero()) {
+      watch = CatalogueWatch.start(catalogueFile, b.catalogueWatch, timer, this::reload);
+    }
+    log.info("chainmesh edge {} serving chains {} from {} on {}", nodeId, loaded.catalogue().chainNames(),
+        loaded.catalogue().source(), uri());
+  }
+
+  private EdgePipeline.Routing routing(Catalogue catalogue) {
+    SegmentResolver r = resolver != null ? resolver : catalogue.compiled().staticResolver();
+    if (r == null) {
+      // The loader refuses such a catalogue when it knows there is no resolver; a Catalogue built
+      // elsewhere may not have been checked.
+      throw new IllegalStateException("the edge has no resolver and catalogue " + catalogue.source()
+          + " gives no service URLs: configure a resolver or map each service to its base URL");
+    }
+    return new EdgePipeline.Routing(catalogue.compiled(), r);
+  }
+
+  /** The port the edge listens on (the actual one when built with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://host:port/} with the address the edge is bound to (127.0.0.1 for all interfaces). */
+  public URI uri() {
+    InetSocketAddress address = server.getAddress();
+    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + address.getPort() + "/");
+  }
+
+  /** The admin endpoint's address, if {@link Builder#adminPort} enabled it. */
+  public Optional<URI> adminUri() {
+    AdminEndpoint a = admin;
+    return a == null ? Optional.empty() : Optional.of(a.uri());
+  }
+
+  /** The node id in the edge's problem documents and logs. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The catalogue in force. */
+  public Catalogue catalogue() {
+    return loaded.catalogue();
+  }
+
+  /**
+   * Reads the catalogue file again and, if it validates, puts it in force for requests that arrive
+   * from now on; chains already started finish as they began. Called by the file watch and the admin
+   * endpoint too.
+   *
+   * @return the catalogue now in force
+   * @throws CatalogueException if the new catalogue does not validate; the old one stays in force
+   * @throws IllegalStateException if the edge was built from a {@link Catalogue} rather than a file
+   */
+  public Catalogue reload() {
+    if (catalogueFile == null) {
+      throw new IllegalStateException("the edge was built with a Catalogue object, not a file: nothing to reload");
+    }
+    synchronized (reloadLock) {
+      Catalogue next;
+      try {
+        next = loader.load(catalogueFile);
+      } catch (CatalogueException e) {
+        counters.catalogueReloadsRejected.incrementAndGet();
+        log.warn("chainmesh edge {}: rejected the new catalogue; the previous one stays in force:\n{}", nodeId,
+            e.getMessage());
+        throw e;
+      }
+      loaded = new Loaded(next, routing(next));
+      counters.catalogueReloads.incrementAndGet();
+      log.info("chainmesh edge {}: catalogue {} reloaded: chains {}", nodeId, next.source(), next.chainNames());
+      return next;
+    }
+  }
+
+  /** A snapshot of the edge's counters. */
+  public EdgeStats stats() {
+    EdgeCounters c = counters;
+    return new EdgeStats(c.chainsStarted.get(), parked.size(), c.parkingRefused.get(), c.asyncTimeouts.get(),
+        c.repliesAccepted.get(), c.repliesForged.get(), c.repliesLate.get(), c.repliesUnknown.get(),
+        c.transitUnproven.get(), c.catalogueReloads.get(), c.catalogueReloadsRejected.get());
+  }
+
+  /**
+   * Stops the edge: answers waiting asynchronous clients with 503, stops accepting requests, waits up
+   * to the stop grace for those in flight, and releases threads and (if the edge created it) the HTTP
+   * client. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    CatalogueWatch w = watch;
+    if (w != null) {
+      w.close();
+    }
+    AdminEndpoint a = admin;
+    if (a != null) {
+      a.close();
+    }
+    List<ParkedChains.Parked> waiting = parked.close();
+    waiting.forEach(pipeline::shutDown);
+    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopGrace.toSeconds())));
+    shutDownThreads();
+    log.info("chainmesh edge {} stopped", nodeId);
+  }
+
+  private void shutDownThreads() {
+    timer.shutdownNow();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(stopGrace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (ownedClient != null) {
+      ownedClient.dispatcher().executorService().shutdown();
+      ownedClient.connectionPool().evictAll();
+    }
+  }
+
+  private static ExecutorService requestExecutor(int maxThreads) {
+    // Past the queue, the server's dispatcher thread runs the request itself: back-pressure.
+    return HopThreads.newExecutor("chainmesh-edge", maxThreads, 4096, new ThreadPoolExecutor.CallerRunsPolicy());
+  }
+
+  @Override
+  public String toString() {
+    return "ChainEdge{" + nodeId + " on " + uri() + ", " + loaded.catalogue() + '}';
+  }
+
+  /** Builds and starts a {@link ChainEdge}. */
+  public static final class Builder {
+    private Path catalogueFile;
+    private Catalogue catalogue;
+    private KeySource keys;
+    private SegmentResolver resolver;
+    private int port = 8080;
+    private InetAddress bindAddress;
+    private String nodeId;
+    private String replyToService = DEFAULT_REPLY_TO_SERVICE;
+    private int maxParkedRequests = DEFAULT_MAX_PARKED_REQUESTS;
+    private Duration asyncTimeout = DEFAULT_ASYNC_TIMEOUT;
+    private boolean exposeRoute;
+    private TransitPolicy transitPolicy = TransitPolicy.REFUSE;
+    private OkHttpClient httpClient;
+    private DecodeLimits limits = DecodeLimits.DEFAULTS;
+    private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
+    private Clock clock = Clock.systemUTC();
+    private long maxBodyBytes = ChainHop.DEFAULT_MAX_BODY_BYTES;
+    private Duration catalogueWatch = DEFAULT_CATALOGUE_WATCH;
+    private int adminPort = -1;
+    private int maxThreads = 256;
+    private Duration stopGrace = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /**
+     * The catalogue file: loaded at {@link #start()}, reloaded by {@link ChainEdge#reload()} and, unless
+     * {@link #catalogueWatch} is zero, whenever its content changes.
+     */
+    public Builder catalogue(Path file) {
+      this.catalogueFile = Objects.requireNonNull(file, "file");
+      this.catalogue = null;
+      return this;
+    }
+
+    /** A catalogue loaded elsewhere; such an edge cannot {@link ChainEdge#reload()}. */
+    public Builder catalogue(Catalogue catalogue) {
+      this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+      this.catalogueFile = null;
+      return this;
+    }
+
+    /** The keys that sign issued descriptors and verify returned routes and replies. Required. */
+    public Builder keys(KeySource keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * How the first segment of each chain is found, and which service names the catalogue may use when
+     * it declares none. Unless set, the catalogue's {@code services:} URLs are the resolver. When both
+     * are given, this resolver is used and the catalogue's URLs are not.
+     */
+    public Builder resolver(SegmentResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** The port; 8080 unless set; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The address to bind; all interfaces unless set. */
+    public Builder bindAddress(InetAddress bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** Binds to the loopback interface only: for tests, demos and sidecars. */
+    public Builder loopback() {
+      return bindAddress(InetAddress.getLoopbackAddress());
+    }
+
+    /** The node id in problem documents and logs; {@code edge-} and a random suffix unless set. */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+      return this;
+    }
+
+    /**
+     * The logical service name asynchronous chains name as reply-to; hops resolve it to this edge's
+     * address with their resolvers. {@value ChainEdge#DEFAULT_REPLY_TO_SERVICE} unless set.
+     */
+    public Builder replyToService(String service) {
+      this.replyToService = Objects.requireNonNull(service, "service");
+      return this;
+    }
+
+    /** Most asynchronous clients waiting at once; {@value ChainEdge#DEFAULT_MAX_PARKED_REQUESTS} unless set. */
+    public Builder maxParkedRequests(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxParkedRequests must not be negative, was " + max);
+      }
+      this.maxParkedRequests = max;
+      return this;
+    }
+
+    /** Longest wait for an asynchronous reply (a chain's deadline may cut it shorter); 30 s unless set. */
+    public Builder asyncTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("asyncTimeout must be positive, was " + timeout);
+      }
+      this.asyncTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether clients get the {@code Chain-Route} response header: the signed final descriptor with the
+     * record route (segments, node ids, timings, metadata). Off unless set: it shows the inside of
+     * the chain domain. The edge always logs the route.
+     */
+    public Builder exposeRoute(boolean expose) {
+      this.exposeRoute = expose;
+      return this;
+    }
+
+    /** What happens to an answer whose route does not prove transit; {@link TransitPolicy#REFUSE} unless set. */
+    public Builder proofOfTransit(TransitPolicy policy) {
+      this.transitPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The OkHttp client to reach first hops with; configure it without redirects. A default sized
+     * for fan-out is created (and closed with the edge) unless set.
+     */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** Descriptor limits, for the catalogue and the wire; {@link DecodeLimits#DEFAULTS} unless set. */
+    public Builder limits(DecodeLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The longest descriptor lifetime hops accept, which catalogue lifetimes must not exceed. */
+    public Builder maxLifetime(Duration maxLifetime) {
+      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      return this;
+    }
+
+    /** The clock for issue times and deadlines; system UTC unless set. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Largest request, answer or reply body held in memory; 16 MiB unless set. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * How often the catalogue file is checked for changes; {@link Duration#ZERO} turns the watch off.
+     * 2 s unless set.
+     */
+    public Builder catalogueWatch(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("catalogueWatch must not be negative, was " + interval);
+      }
+      this.catalogueWatch = interval;
+      return this;
+    }
+
+    /**
+     * Serves the admin endpoint on this loopback port (0 for any free one): {@code POST /reload} and
+     * {@code GET /stats}. Off unless set.
+     */
+    public Builder adminPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("adminPort must be in [0, 65535], was " + port);
+      }
+      this.adminPort = port;
+      return this;
+    }
+
+    /** Request threads when the JVM has no virtual threads; 256 unless set. */
+    public Builder maxThreads(int maxThreads) {
+      if (maxThreads < 1) {
+        throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
+      }
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /** How long {@link ChainEdge#close()} waits for requests in flight; 1 s unless set. */
+    public Builder stopGrace(Duration stopGrace) {
+      this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
+      return this;
+    }
+
+    /**
+     * Loads the catalogue, binds and starts the edge.
+     *
+     * @throws CatalogueException if the catalogue does not validate
+     * @throws IllegalStateException without keys, a catalogue, or any way to resolve services
+     * @throws IllegalArgumentException for a bad node id or reply-to service name
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public ChainEdge start() {
+      if (keys == null) {
+        throw new IllegalStateException("ChainEdge needs keys: KeyRing.fromEnv(\"CHAIN_KEYS\"), KeyRing.fromFile(...),"
+            + " or explicitly KeyRing.insecureDevelopmentMode() on a laptop");
+      }
+      if (catalogue == null && catalogueFile == null) {
+        throw new IllegalStateException("ChainEdge needs a catalogue: catalogue(Path.of(\"chains.yaml\"))");
+      }
+      String replyProblem = Syntax.dnsNameProblem(replyToService);
+      if (replyProblem != null) {
+        throw new IllegalArgumentException("reply-to service name \"" + replyToService + "\" " + replyProblem);
+      }
+      String node = nodeId != null ? nodeId
+          : "edge-" + Integer.toHexString(0x100000 | ThreadLocalRandom.current().nextInt(0x100000)).substring(1);
+      String nodeProblem = Syntax.tokenProblem(node, Syntax.MAX_DNS_NAME);
+      if (nodeProblem != null) {
+        throw new IllegalArgumentException("node id \"" + node + "\" " + nodeProblem);
+      }
+      Catalogue.Loader loader = Catalogue.loader().limits(limits).maxLifetime(maxLifetime)
+          .replyToService(replyToService);
+      if (resolver != null) {
+        loader.resolver(resolver);
+      }
+      Catalogue first = catalogueFile != null ? loader.load(catalogueFile) : catalogue;
+      ChainEdge edge = new ChainEdge(this, first, loader, node);
+      try {
+        edge.begin(this);
+      } catch (RuntimeException e) {
+        edge.close();
+        throw e;
+      }
+      return edge;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.chainmesh.edge.internal;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import io.chainmesh.core.ChainException;
+import io.chainmesh.core.ChainHeaders;
+import io.chainmesh.core.Reason;
+import io.chainmesh.http.ChainProblem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One request at the edge, on the JDK server: header lookup (case-insensitive), a bounded body, and
+ * a response that is sent at most once, from whichever thread answers (the request's own, a reply
+ * delivery's, or a timeout's). Sending closes the exchange.
+ */
+public final class EdgeExchange {
+  private static final Logger log = LoggerFactory.getLogger(EdgeExchange.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final HttpExchange exchange;
+  private final AtomicBoolean answered = new AtomicBoolean();
+
+  /** Wraps {@code exchange}. */
+  public EdgeExchange(HttpExchange exchange) {
+    this.exchange = exchange;
+  }
+
+  /** The first value of a request header, by case-insensitive name, or null. */
+  public String header(String name) {
+    return exchange.getRequestHeaders().getFirst(name);
+  }
+
+  /** The request method, as sent. */
+  public String method() {
+    return exchange.getRequestMethod();
+  }
+
+  /** The request's raw (still percent-encoded) path. */
+  public String rawPath() {
+    return exchange.getRequestURI().getRawPath();
+  }
+
+  /**
+   * The whole request body.
+   *
+   * @throws ChainException {@link Reason#LIMITS_BODY} above {@code max} bytes
+   * @throws IOException when the client goes away
+   */
+  public byte[] readBody(long max) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw ChainException.of(Reason.LIMITS_BODY, "the request body is over " + max + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  /** Whether a response has been sent (or is being sent). */
+  public boolean isAnswered() {
+    return answered.get();
+  }
+
+  /**
+   * Sends the response and closes the exchange; does nothing if a response was already sent.
+   *
+   * @return whether this call sent it
+   */
+  public boolean respond(int status, String contentType, byte[] body, Map<String, String> headers) {
+    if (!answered.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      Headers out = exchange.getResponseHeaders();
+      if (contentType != null && body.length > 0) {
+        out.set("Content-Type", contentType);
+      }
+      headers.forEach(out::set);
+      boolean noBody = body.length == 0 || status == 204 || status == 304 || "HEAD".equals(exchange.getRequestMethod());
+      exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+      if (!noBody) {
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(body);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("chainmesh edge: the client went away before its answer was sent ({})", e.toString());
+    } finally {
+      exchange.close();
+    }
+    return true;
+  }
+
+  /** Sends {@code problem} as {@code application/problem+json}. */
+  public boolean respond(ChainProblem problem) {
+    return respond(problem.status(), ChainHeaders.PROBLEM_JSON, problem.toJson(), Map.of());
+  }
+
+
+}

@@ -1,0 +1,352 @@
+package io.chainmesh.edge.internal;
+
+import io.chainmesh.core.ChainCodec;
+import io.chainmesh.core.ChainDescriptor;
+import io.chainmesh.core.ChainException;
+import io.chainmesh.core.ChainHeaders;
+import io.chainmesh.core.DecodeLimits;
+import io.chainmesh.core.KeySource;
+import io.chainmesh.core.Reason;
+import io.chainmesh.core.ReturnMode;
+import io.chainmesh.core.Segment;
+import io.chainmesh.edge.ChainEdge;
+import io.chainmesh.edge.ProofOfTransit;
+import io.chainmesh.edge.TransitPolicy;
+import io.chainmesh.http.ChainProblem;
+import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.internal.TraceContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's request pipeline, the one place a chain is started: match the request against the
+ * catalogue → read the body → build and sign a fresh descriptor (nothing of the client's chain headers
+ * is used: the outgoing request is built from scratch) → resolve the first segment → send → verify the
+ * returned route and its proof of transit → answer the client. Asynchronous chains park the client
+ * until {@link ReplyIntake} brings the reply.
+ */
+public final class EdgePipeline {
+  private static final Logger log = LoggerFactory.getLogger(EdgePipeline.class);
+  /** The traceroute of every answered chain, at INFO: its own logger, to turn up or down alone. */
+  private static final Logger traceroute = LoggerFactory.getLogger("io.chainmesh.edge.traceroute");
+  /** Reason code of a request no catalogue entry matches (not in chain-core's {@link Reason}). */
+  /**
+   * What the edge is configured with.
+   *
+   * @param codec signs issued descriptors
+   * @param keys verifies returned routes
+   * @param limits the descriptor limits
+   * @param http sends to first hops
+   * @param nodeId the edge's node id in problems and logs
+   * @param replyTo the reply-to segment of asynchronous chains
+   * @param exposeRoute whether clients get the {@code Chain-Route} header
+   * @param transitPolicy what happens to an answer without proof of transit
+   * @param asyncTimeout the longest a parked request waits
+   * @param maxBodyBytes the largest request, answer or reply body held in memory
+   * @param maxLifetime the longest descriptor lifetime accepted on returned routes
+   * @param clock issue times and deadlines
+   */
+  public record Settings(ChainCodec codec, KeySource keys, DecodeLimits limits, OkHttpClient http, String nodeId,
+      Segment replyTo, boolean exposeRoute, TransitPolicy transitPolicy, Duration asyncTimeout, long maxBodyBytes,
+      Duration maxLifetime, Clock clock) {}
+
+  /** The catalogue in force and the resolver that goes with it, read once per request. */
+  public record Routing(CompiledCatalogue catalogue, SegmentResolver resolver) {}
+
+  /** A chain's answer as it came back: from the first hop (sync) or a reply delivery (async). */
+  public record Answer(int status, String contentType, byte[] body, String route) {}
+
+  private final Settings settings;
+  private final Supplier<Routing> routing;
+  private final ParkedChains parked;
+  private final EdgeCounters counters;
+
+  /** A pipeline serving whatever {@code routing} supplies at the time of each request. */
+  public EdgePipeline(Settings settings, Supplier<Routing> routing, ParkedChains parked, EdgeCounters counters) {
+    this.settings = settings;
+    this.routing = routing;
+    this.parked = parked;
+    this.counters = counters;
+  }
+
+  /** Serves one client request; always answers it (now, or when its async reply or timeout comes). */
+  public void serve(EdgeExchange client) {
+    long startNanos = System.nanoTime();
+    Routing current = routing.get();
+    CompiledCatalogue.Match match = current.catalogue().match(client.method(), client.rawPath(), client::header);
+    if (match == null) {
+      client.respond(ChainProblem.builder(Reason.EDGE_NO_ROUTE, "no chain of the catalogue matches "
+          + excerpt(client.method()) + " " + excerpt(client.rawPath())).hop(settings.nodeId()).build());
+      return;
+    }
+    byte[] body;
+    try {
+      body = client.readBody(settings.maxBodyBytes());
+    } catch (ChainException e) {
+      client.respond(ChainProblem.builder(e).hop(settings.nodeId()).build());
+      return;
+    } catch (IOException e) {
+      log.debug("chainmesh edge: the client went away while sending its request ({})", e.toString());
+      client.respond(500, null, new byte[0], Map.of());
+      return;
+    }
+    ChainEntry entry = match.entry();
+    ChainDescriptor issued;
+    String header;
+    try {
+      issued = entry.descriptor(match.variables(), client::header, settings.clock().instant(), settings.replyTo());
+      header = settings.codec().encode(issued);
+    } catch (ChainException e) {
+      log.info("chainmesh edge: request for chain {} refused: {}", entry.name(), e.getMessage());
+      client.respond(ChainProblem.builder(e).hop(settings.nodeId()).build());
+      return;
+    }
+    URI first;
+    try {
+      first = current.resolver().resolve(issued.currentSegment());
+    } catch (ChainException e) {
+      client.respond(problemAt(e, issued));
+      return;
+    }
+    TraceContext trace = TraceContext.childOf(client.header("traceparent"), client.header("tracestate"));
+    Request request = firstHopRequest(first, header, body, client.header("Content-Type"), trace);
+    counters.chainsStarted.incrementAndGet();
+    if (issued.returnMode() == ReturnMode.ASYNC) {
+      startAsync(client, issued, request, trace, startNanos);
+    } else {
+      startSync(client, issued, request, trace, startNanos);
+    }
+  }
+
+  private void startSync(EdgeExchange client, ChainDescriptor issued, Request request, TraceContext trace,
+      long startNanos) {
+    Answer answer;
+    try {
+      answer = send(issued, request);
+    } catch (ChainException e) {
+      log.warn("chainmesh edge: chain {} ({}) could not reach its first hop: {}", issued.chainId(),
+          issued.chainName().orElse(""), e.getMessage());
+      client.respond(problemAt(e, issued));
+      return;
+    }
+    answer(client, issued, answer, trace, startNanos);
+  }
+
+  private void startAsync(EdgeExchange client, ChainDescriptor issued, Request request, TraceContext trace,
+      long startNanos) {
+    ParkedChains.Parked p = new ParkedChains.Parked(issued, client, trace, startNanos);
+    Duration timeout = settings.asyncTimeout();
+    if (issued.deadline().isPresent()) {
+      Duration left = Duration.between(settings.clock().instant(), issued.deadline().get());
+      timeout = left.compareTo(timeout) < 0 ? left : timeout;
+    }
+    if (!parked.park(p, timeout, this::timedOut)) {
+      counters.parkingRefused.incrementAndGet();
+      log.warn("chainmesh edge: refused asynchronous chain {} ({}): {} requests already wait for replies",
+          issued.chainId(), issued.chainName().orElse(""), parked.size());
+      client.respond(ChainProblem.builder(Reason.HOP_UNAVAILABLE, "too many requests are waiting for asynchronous"
+          + " replies; try again later").chainId(issued.chainId().toHex()).hop(settings.nodeId()).build());
+      return;
+    }
+    Answer answer;
+    try {
+      answer = send(issued, request);
+    } catch (ChainException e) {
+      if (parked.claim(p)) {
+        log.warn("chainmesh edge: asynchronous chain {} could not reach its first hop: {}", issued.chainId(),
+            e.getMessage());
+        client.respond(problemAt(e, issued));
+      }
+      return;
+    }
+    if (answer.status() == 202) {
+      log.debug("chainmesh edge: chain {} accepted; waiting up to {} for its reply", issued.chainId(), timeout);
+      return;
+    }
+    // The first hop answered itself instead of accepting: a refusal. That is the chain's answer.
+    if (parked.claim(p)) {
+      answer(client, issued, answer, trace, startNanos);
+    }
+  }
+
+  private void timedOut(ParkedChains.Parked p) {
+    counters.asyncTimeouts.incrementAndGet();
+    ChainDescriptor issued = p.issued();
+    log.warn("chainmesh edge: no reply for asynchronous chain {} ({}) after {} ms; answering 504", issued.chainId(),
+        issued.chainName().orElse(""), (System.nanoTime() - p.startNanos()) / 1_000_000);
+    p.client().respond(ChainProblem.builder(Reason.DEADLINE_EXCEEDED, "no reply arrived from the chain in time")
+        .chainId(issued.chainId().toHex()).hop(settings.nodeId()).build());
+  }
+
+  /** Answers a parked client whose reply {@link ReplyIntake} verified and claimed. */
+  void deliver(ParkedChains.Parked p, Answer answer) {
+    answer(p.client(), p.issued(), answer, p.trace(), p.startNanos());
+  }
+
+  /** Answers a parked client that can no longer be served, because the edge is stopping. */
+  public void shutDown(ParkedChains.Parked p) {
+    p.client().respond(ChainProblem.builder(Reason.HOP_UNAVAILABLE, "the edge is shutting down")
+        .chainId(p.issued().chainId().toHex()).hop(settings.nodeId()).build());
+  }
+
+  /** Verifies the answer's route and proof of transit, logs the traceroute, and answers the client. */
+  private void answer(EdgeExchange client, ChainDescriptor issued, Answer answer, TraceContext trace, long startNanos) {
+    ChainDescriptor route = null;
+    String violation = null;
+    if (answer.route() != null) {
+      try {
+        route = verifyRoute(answer.route(), issued.issuedAt());
+      } catch (ChainException e) {
+        violation = "the answer's " + ChainHeaders.ROUTE + " does not verify (" + e.reason().code() + ")";
+      }
+    }
+    if (route != null) {
+      violation = ProofOfTransit.verify(issued, route).violation().orElse(null);
+    } else if (violation == null && !isProblem(answer.contentType())) {
+      // A problem without a route is a refusal before any hop verified the descriptor: nothing to prove.
+      violation = "the answer carries no " + ChainHeaders.ROUTE;
+    }
+    long elapsed = System.nanoTime() - startNanos;
+    if (traceroute.isInfoEnabled()) {
+      traceroute.info(Traceroute.format(issued, route, answer.status(), elapsed, trace.traceId(),
+          violation == null ? (route == null ? "no route" : "transit verified") : "TRANSIT UNPROVEN: " + violation));
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (violation != null) {
+      counters.transitUnproven.incrementAndGet();
+      if (settings.transitPolicy() == TransitPolicy.REFUSE) {
+        log.warn("chainmesh edge: refused the answer of chain {} ({}): proof of transit failed: {}",
+            issued.chainId(), issued.chainName().orElse(""), violation);
+        client.respond(ChainProblem.builder(Reason.TRANSIT_UNPROVEN, "proof of transit failed: " + violation)
+            .chainId(issued.chainId().toHex()).hop(settings.nodeId()).build());
+        return;
+      }
+      log.warn("chainmesh edge: flagged the answer of chain {} ({}): proof of transit failed: {}",
+          issued.chainId(), issued.chainName().orElse(""), violation);
+      headers.put(ChainEdge.TRANSIT_HEADER, "unproven");
+    } else if (settings.transitPolicy() == TransitPolicy.FLAG && route != null) {
+      headers.put(ChainEdge.TRANSIT_HEADER, "verified");
+    }
+    if (settings.exposeRoute() && route != null) {
+      headers.put(ChainHeaders.ROUTE, answer.route());
+    }
+    client.respond(answer.status(), answer.contentType(), answer.body(), headers);
+  }
+
+  /**
+   * The verified final descriptor in a {@code Chain-Route} header, its validity window checked as of
+   * {@code asOf} (when the edge issued the chain). The MAC proves a key holder wrote it and the chain
+   * id binds it to one request, so freshness adds nothing here, and a chain that outlives its
+   * descriptor's lifetime still proves its route.
+   */
+  ChainDescriptor verifyRoute(String header, Instant asOf) {
+    return ChainCodec.builder(settings.keys()).limits(settings.limits()).maxLifetime(settings.maxLifetime())
+        .clock(Clock.fixed(asOf, ZoneOffset.UTC)).build().decode(header);
+  }
+
+  private Request firstHopRequest(URI first, String descriptorHeader, byte[] body, String contentType,
+      TraceContext trace) {
+    MediaType type = contentType == null ? null : MediaType.parse(contentType);
+    Request.Builder b = new Request.Builder()
+        .url(HttpUrl.get(first.toString()))
+        .post(RequestBody.create(body, type))
+        .header(ChainHeaders.DESCRIPTOR, descriptorHeader)
+        .header("traceparent", trace.traceparent());
+    if (trace.tracestate() != null) {
+      b.header("tracestate", trace.tracestate());
+    }
+    return b.build();
+  }
+
+  /** Sends to the first hop and reads its (bounded) answer. */
+  private Answer send(ChainDescriptor issued, Request request) {
+    Call call = settings.http().newCall(request);
+    Instant deadline = issued.deadline().orElse(null);
+    if (deadline != null) {
+      long left = Duration.between(settings.clock().instant(), deadline).toMillis();
+      call.timeout().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
+    }
+    try (Response response = call.execute()) {
+      byte[] body = readBounded(response);
+      return new Answer(response.code(), response.header("Content-Type"), body, response.header(ChainHeaders.ROUTE));
+    } catch (InterruptedIOException e) {
+      boolean late = deadline != null && !settings.clock().instant().isBefore(deadline);
+      throw ChainException.caused(late ? Reason.DEADLINE_EXCEEDED : Reason.NEXT_HOP_TIMEOUT,
+          late ? "the chain's deadline passed before it answered" : "the first hop did not answer in time", e);
+    } catch (IOException e) {
+      boolean refused = e instanceof ConnectException || e instanceof NoRouteToHostException
+          || e instanceof UnknownHostException || e.getCause() instanceof ConnectException;
+      throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, refused
+          ? "the first hop refused the connection or could not be reached"
+          : "the connection to the first hop failed", e);
+    }
+  }
+
+  private byte[] readBounded(Response response) throws IOException {
+    if (response.body() == null) {
+      return new byte[0];
+    }
+    long max = settings.maxBodyBytes();
+    try (InputStream in = response.body().byteStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, "the chain's answer is over " + max + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  private ChainProblem problemAt(ChainException e, ChainDescriptor issued) {
+    return ChainProblem.builder(e).chainId(issued.chainId().toHex())
+        .segment(issued.pointer(), issued.currentSegment().toString()).hop(settings.nodeId()).build();
+  }
+
+  static boolean isProblem(String contentType) {
+    return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(ChainHeaders.PROBLEM_JSON);
+  }
+
+  /** Request text for a message: printable ASCII, capped. */
+  private static String excerpt(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 100; i++) {
+      char c = s.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return s.length() > 100 ? sb.append("...").toString() : sb.toString();
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  ParkedChains parked() {
+    return parked;
+  }
+
+  EdgeCounters counters() {
+    return counters;
+  }
+}

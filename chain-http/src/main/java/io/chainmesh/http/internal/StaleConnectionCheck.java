@@ -1,0 +1,110 @@
+package io.chainmesh.http.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.SocketFactory;
+import okhttp3.Connection;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+
+/**
+ * Catches pooled connections the next hop has already closed — it restarted, was replaced, or timed
+ * the connection out — before a request is written on them. OkHttp checks an idle connection only
+ * after 10 s, and a hop cannot let it retry on its own (it would also re-send requests that did
+ * arrive), so without this the first forward after a next hop restarts fails.
+ *
+ * <p>As a network interceptor it sees the connection a request is about to be written on and
+ * peeks at it without blocking: a FIN (or unsolicited bytes) already waiting means the peer closed
+ * it before it could see this request. The connection is closed, so OkHttp does not offer it again,
+ * and the attempt fails with {@link StaleConnectionException}: the request provably never left.
+ * Only sockets from {@link #socketFactory()} (channel-backed) can be peeked at; others are not
+ * checked.
+ */
+public final class StaleConnectionCheck implements Interceptor {
+  private static final SocketFactory SOCKETS = new ChannelSockets();
+
+  /** Plain sockets backed by {@link SocketChannel}s, so that this check can peek at them. */
+  public static SocketFactory socketFactory() {
+    return SOCKETS;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Connection connection = chain.connection();
+    if (connection != null) {
+      Socket socket = connection.socket();
+      SocketChannel channel = socket.getChannel();
+      if (channel != null && peerClosed(channel)) {
+        socket.close();
+        throw new StaleConnectionException();
+      }
+    }
+    return chain.proceed(chain.request());
+  }
+
+  private static boolean peerClosed(SocketChannel channel) throws IOException {
+    synchronized (channel.blockingLock()) {
+      channel.configureBlocking(false);
+      try {
+        return channel.read(ByteBuffer.allocate(1)) != 0;
+      } finally {
+        channel.configureBlocking(true);
+      }
+    }
+  }
+
+  /** The next hop closed a pooled connection before the request was written on it. */
+  public static final class StaleConnectionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StaleConnectionException() {
+      super("the next hop had closed the pooled connection; the request was not sent on it");
+    }
+  }
+
+  private static final class ChannelSockets extends SocketFactory {
+    @Override
+    public Socket createSocket() throws IOException {
+      return SocketChannel.open().socket();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      return connected(new InetSocketAddress(host, port), null);
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      return connected(new InetSocketAddress(host, port), null);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+        throws IOException {
+      return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+    }
+
+    private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
+      Socket socket = createSocket();
+      try {
+        if (local != null) {
+          socket.bind(local);
+        }
+        socket.connect(remote);
+        return socket;
+      } catch (IOException e) {
+        socket.close();
+        throw e;
+      }
+    }
+  }
+}
