@@ -99,10 +99,27 @@ public final class ChainCodec {
    * @throws ChainException with the reason, and the offset or field, of the first check that fails
    */
   public ChainDescriptor decode(CharSequence headerValue) {
+    return decode(headerValue, clock.millis());
+  }
+
+  /**
+   * The verified descriptor in {@code headerValue}, its validity window checked as of {@code asOf}
+   * rather than now. For a caller verifying the route an answer brought back ({@code Chain-Route}):
+   * checked as of when it sent the chain, an answer that arrives after the descriptor's expiry keeps
+   * its verified route; the MAC and the chain id already tie the route to that one request. Never
+   * use it to accept a request: hops check freshness against their clock.
+   *
+   * @throws ChainException with the reason, and the offset or field, of the first check that fails
+   */
+  public ChainDescriptor decode(CharSequence headerValue, Instant asOf) {
+    return decode(headerValue, asOf.toEpochMilli());
+  }
+
+  private ChainDescriptor decode(CharSequence headerValue, long nowMillis) {
     Envelope envelope = parseEnvelope(headerValue);
     verify(envelope);
     ChainDescriptor descriptor = parseDescriptor(envelope.getDescriptorBytes());
-    checkValidity(descriptor);
+    checkValidity(descriptor, nowMillis);
     return descriptor;
   }
 
@@ -192,8 +209,7 @@ public final class ChainCodec {
     return DescriptorMapping.fromProto(message);
   }
 
-  private void checkValidity(ChainDescriptor d) {
-    long now = clock.millis();
+  private void checkValidity(ChainDescriptor d, long now) {
     long issued = d.issuedAt().toEpochMilli();
     long expires = d.expiresAt().toEpochMilli();
     if (issued > now + skewMillis) {

@@ -1,7 +1,6 @@
 package io.chainmesh.core;
 
 import java.security.SecureRandom;
-import java.util.Arrays;
 
 /**
  * A chain's 128-bit random identifier, chosen by the edge. Shown as 32 lower-case hex digits, the
@@ -110,9 +109,5 @@ public final class ChainId {
   @Override
   public String toString() {
     return toHex();
-  }
-
-  static boolean sameBytes(ChainId id, byte[] bytes) {
-    return Arrays.equals(id.toBytes(), bytes);
   }
 }

@@ -559,6 +559,23 @@ class ChainCodecTest {
     }
 
     @Test
+    void decodingAsOfAnEarlierInstantAcceptsWhatTheClockWouldCallExpired() {
+      ChainCodec later = codecAt(NOW.plusSeconds(600));
+
+      refused(Reason.DESCRIPTOR_EXPIRED, "expiresAt", () -> later.decode(header));
+      assertEquals(oneMinute, later.decode(header, NOW.plusSeconds(30)));
+    }
+
+    @Test
+    void decodingAsOfAnInstantStillVerifiesTheMac() {
+      String tampered = header.substring(0, header.length() - 2) + (header.endsWith("AA") ? "BA" : "AA");
+
+      ChainException e = assertThrows(ChainException.class, () -> codecAt(NOW).decode(tampered, NOW));
+      assertTrue(e.reason().code().startsWith("integrity.") || e.reason() == Reason.DESCRIPTOR_MALFORMED,
+          e::getMessage);
+    }
+
+    @Test
     void acceptsDescriptorIssuedUpToClockSkewInTheFuture() {
       Instant hopClock = NOW.minus(ChainCodec.DEFAULT_CLOCK_SKEW);
 

@@ -18,6 +18,7 @@ import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.HopThreads;
+import io.chainmesh.http.internal.NodeIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,7 +33,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
@@ -552,12 +552,7 @@ public final class ChainEdge implements AutoCloseable {
       if (replyProblem != null) {
         throw new IllegalArgumentException("reply-to service name \"" + replyToService + "\" " + replyProblem);
       }
-      String node = nodeId != null ? nodeId
-          : "edge-" + Integer.toHexString(0x100000 | ThreadLocalRandom.current().nextInt(0x100000)).substring(1);
-      String nodeProblem = Syntax.tokenProblem(node, Syntax.MAX_DNS_NAME);
-      if (nodeProblem != null) {
-        throw new IllegalArgumentException("node id \"" + node + "\" " + nodeProblem);
-      }
+      String node = NodeIds.checkedOrDefault(nodeId, "edge");
       Catalogue.Loader loader = Catalogue.loader().limits(limits).maxLifetime(maxLifetime)
           .replyToService(replyToService);
       if (resolver != null) {

@@ -42,7 +42,6 @@ public final class ChainClient implements AutoCloseable {
   private static final int MAX_STALE_CONNECTIONS = 64;
 
   private final ChainCodec codec;
-  private final KeySource keys;
   private final SegmentResolver resolver;
   private final OkHttpClient client;
   private final boolean ownsClient;
@@ -50,7 +49,6 @@ public final class ChainClient implements AutoCloseable {
 
   private ChainClient(Builder b) {
     this.codec = ChainCodec.builder(b.keys).clock(b.clock).build();
-    this.keys = b.keys;
     this.resolver = b.resolver;
     this.ownsClient = b.httpClient == null;
     OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
@@ -146,8 +144,7 @@ public final class ChainClient implements AutoCloseable {
       return null;
     }
     try {
-      return ChainCodec.builder(keys).limits(codec.limits()).clock(Clock.fixed(sentAt, java.time.ZoneOffset.UTC))
-          .build().decode(header);
+      return codec.decode(header, sentAt);
     } catch (ChainException e) {
       log.warn("chainmesh client: the answer's {} header does not verify: {}", ChainHeaders.ROUTE, e.getMessage());
       return null;

@@ -8,6 +8,7 @@ import io.chainmesh.http.internal.FunctionTable;
 import io.chainmesh.http.internal.HopExchange;
 import io.chainmesh.http.internal.HopPipeline;
 import io.chainmesh.http.internal.HopThreads;
+import io.chainmesh.http.internal.NodeIds;
 import io.chainmesh.http.internal.NextHopClient;
 import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -272,15 +272,8 @@ public final class ChainHop implements AutoCloseable {
           throw new IllegalArgumentException("service name \"" + name + "\" " + problem);
         }
       }
-      String node = nodeId;
-      if (node == null) {
-        String base = serviceNames.isEmpty() ? table.names().iterator().next() : serviceNames.iterator().next();
-        node = base + "-" + Integer.toHexString(0x100000 | ThreadLocalRandom.current().nextInt(0x100000)).substring(1);
-      }
-      String problem = Syntax.tokenProblem(node, Syntax.MAX_DNS_NAME);
-      if (problem != null) {
-        throw new IllegalArgumentException("node id \"" + node + "\" " + problem);
-      }
+      String node = NodeIds.checkedOrDefault(nodeId,
+          serviceNames.isEmpty() ? table.names().iterator().next() : serviceNames.iterator().next());
       ChainCodec codec = ChainCodec.builder(keys).limits(limits).clock(clock).clockSkew(clockSkew)
           .maxLifetime(maxLifetime).build();
       OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;

@@ -25,7 +25,6 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -263,8 +262,7 @@ public final class EdgePipeline {
    * descriptor's lifetime still proves its route.
    */
   ChainDescriptor verifyRoute(String header, Instant asOf) {
-    return ChainCodec.builder(settings.keys()).limits(settings.limits()).maxLifetime(settings.maxLifetime())
-        .clock(Clock.fixed(asOf, ZoneOffset.UTC)).build().decode(header);
+    return settings.codec().decode(header, asOf);
   }
 
   private Request firstHopRequest(URI first, String descriptorHeader, byte[] body, String contentType,

@@ -46,11 +46,6 @@ public final class NextHopClient {
     this.clock = clock;
   }
 
-  /** The underlying OkHttp client. */
-  public OkHttpClient okHttpClient() {
-    return client;
-  }
-
   /**
    * POSTs {@code body} to {@code url} and returns the response, which the caller must close.
    *
