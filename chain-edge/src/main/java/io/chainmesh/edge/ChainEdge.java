@@ -18,6 +18,7 @@ import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.HopThreads;
+import io.chainmesh.http.internal.JdkServerDefaults;
 import io.chainmesh.http.internal.NodeIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,10 +103,8 @@ public final class ChainEdge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainEdge.class);
 
   static {
-    // Without it the JDK server waits for Nagle's algorithm: ~40 ms per request (see ChainServer).
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    // TCP_NODELAY and a bound on the time to send a request (slow loris), as for ChainServer.
+    JdkServerDefaults.apply();
   }
 
   private record Loaded(Catalogue catalogue, EdgePipeline.Routing routing) {}

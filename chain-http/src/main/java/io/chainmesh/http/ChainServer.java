@@ -3,6 +3,7 @@ package io.chainmesh.http;
 import com.sun.net.httpserver.HttpServer;
 import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.JdkHttpExchange;
+import io.chainmesh.http.internal.JdkServerDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,14 +26,16 @@ import org.slf4j.LoggerFactory;
  * without it the JDK server waits for Nagle's algorithm and every request costs ~40 ms. (The JDK
  * reads the property when it first creates a server; set it on the command line if you create JDK
  * servers before this class loads.)
+ *
+ * <p>It likewise sets {@code sun.net.httpserver.maxReqTime=30} unless set: a client must send its
+ * whole request, head and body, within 30 s, or the connection is dropped. The JDK's default is no
+ * limit, so a slow-loris client trickling its headers would hold a request thread forever.
  */
 public final class ChainServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainServer.class);
 
   static {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    JdkServerDefaults.apply();
   }
 
   private final HttpServer server;

@@ -119,6 +119,8 @@ final class AttackTarget implements AutoCloseable {
         .callTimeout(Duration.ofSeconds(30))
         .retryOnConnectionFailure(false)
         .followRedirects(false)
+        // A fresh connection per request: a refusal may leave the server closing the old one.
+        .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.SECONDS))
         .build();
     for (byte[] secret : List.of(CURRENT_SECRET, PREVIOUS_SECRET, RETIRED_SECRET)) {
       secrets.add(new String(secret, StandardCharsets.US_ASCII));
@@ -257,12 +259,20 @@ final class AttackTarget implements AutoCloseable {
    * body leaks nothing.
    */
   void assertRefused(Answer answer, int status, String reason) {
+    assertRefused(answer, status, reason, 0);
+  }
+
+  /**
+   * Asserts a refusal after exactly {@code handlerCalls} function calls: for refusals that can only
+   * come after the current hop's function ran (the next segment is checked when forwarding).
+   */
+  void assertRefused(Answer answer, int status, String reason, int handlerCalls) {
     assertEquals(status, answer.status(), answer::toString);
     assertEquals(ChainHeaders.PROBLEM_JSON, answer.contentType(), answer::toString);
     ChainProblem problem = answer.problem();
     assertEquals(reason, problem.reasonCode(), answer::toString);
     assertEquals(status, problem.status(), answer::toString);
-    assertEquals(0, calls.total(), () -> "handlers ran: " + calls + " for " + answer);
+    assertEquals(handlerCalls, calls.total(), () -> "handlers ran: " + calls + " for " + answer);
     assertLeaksNothing(answer);
   }
 
@@ -274,8 +284,13 @@ final class AttackTarget implements AutoCloseable {
     for (String secret : secrets) {
       assertFalse(body.contains(secret), () -> "key material in " + body);
     }
+    // A segment the attacker wrote may be named back to them (errors name the failing segment);
+    // addresses that only the domain knows must never appear.
+    String echoable = Forgery.text(answer.sentDescriptor());
     for (String host : List.of("127.0.0.1", "localhost", "::1", "[0:0:0:0:0:0:0:1]", "169.254.169.254")) {
-      assertFalse(body.contains(host), () -> "internal host " + host + " in " + body);
+      if (!echoable.contains(host)) {
+        assertFalse(body.contains(host), () -> "internal host " + host + " in " + body);
+      }
     }
     List<Integer> ports = new ArrayList<>();
     hops.values().forEach(h -> ports.add(h.port()));

@@ -61,6 +61,13 @@ final class Forgery {
         .setMac(ByteString.copyFrom(mac(keyId, secret, bytes))).build());
   }
 
+  /** Raw {@code descriptorBytes}, valid or not, in an envelope signed with {@code secret} under {@code keyId}. */
+  static String signedBytes(byte[] descriptorBytes, String keyId, byte[] secret) {
+    return encode(Envelope.newBuilder().setVersion(1).setKeyId(keyId)
+        .setDescriptorBytes(ByteString.copyFrom(descriptorBytes))
+        .setMac(ByteString.copyFrom(mac(keyId, secret, descriptorBytes))).build());
+  }
+
   /** The captured header re-signed after {@code change}, as a holder of {@code secret} could. */
   static String resigned(String header, String keyId, byte[] secret, UnaryOperator<Descriptor.Builder> change) {
     return signed(change.apply(descriptor(header).toBuilder()).build(), keyId, secret);
@@ -88,6 +95,18 @@ final class Forgery {
       }
     }
     throw new IllegalArgumentException("descriptor bytes not found in the envelope");
+  }
+
+  /** Every string field of the descriptor in {@code header}, as protobuf text; empty if it is none. */
+  static String text(String header) {
+    if (header == null) {
+      return "";
+    }
+    try {
+      return descriptor(header).toString();
+    } catch (RuntimeException notADescriptor) {
+      return "";
+    }
   }
 
   static byte[] mac(String keyId, byte[] secret, byte[] descriptorBytes) {
