@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DatabindException;
@@ -28,7 +29,10 @@ public final class JacksonBodyCodec implements BodyCodec {
         .maxNameLength(1024)
         .maxTokenCount(1_000_000)
         .build();
-    JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits).build();
+    // Duplicate keys are refused: with "last one wins", a check that reads the first and a binding
+    // that keeps the last would see two different bodies (a parser differential).
+    JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     this.mapper = JsonMapper.builder(factory)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .build();
