@@ -74,7 +74,7 @@ final class AttackTarget implements AutoCloseable {
   static final long MAX_BODY = 4L << 20;
 
   static final String CATALOGUE = """
-      services: [alpha, beta, gamma, typed, ping, pong, flood, traced, guarded]
+      services: [alpha, beta, gamma, typed, ping, pong, flood, traced, guarded, skipper]
       chains:
         - name: abc
           match: POST /abc
@@ -99,11 +99,28 @@ final class AttackTarget implements AutoCloseable {
         - name: traced
           match: POST /traced
           segments: [traced]
+        - name: transit
+          match: POST /transit
+          segments: [skipper, beta, gamma]
       """;
 
   private static final Pattern STACK_FRAME = Pattern.compile("\\bat [a-z][\\w$]*(\\.[\\w$]+)+\\(");
 
+  /** How the fake first hop {@code skipper} answers: a hop that tries to skip the rest of its chain. */
+  enum Skip {
+    /** A genuine route holding only its own final record: beta and gamma never ran. */
+    SHORT_ROUTE,
+    /** A 200 without any route. */
+    NO_ROUTE,
+    /** A complete-looking route (all three records) signed with the attacker's secret. */
+    FORGED_ROUTE,
+    /** A complete, genuine route lifted from another chain. */
+    FOREIGN_ROUTE
+  }
+
   final Invocations calls = new Invocations();
+  private volatile Skip skip = Skip.SHORT_ROUTE;
+  private final MockWebServer skipper = new MockWebServer();
   private final Map<String, URI> addresses = new ConcurrentHashMap<>();
   private final Map<String, ChainServer> hops = new LinkedHashMap<>();
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -138,6 +155,19 @@ final class AttackTarget implements AutoCloseable {
       canary.start(InetAddress.getLoopbackAddress(), 0);
       resources.push(canary);
       dir = Files.createTempDirectory("chain-attack");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      skipper.setDispatcher(new mockwebserver3.Dispatcher() {
+        @Override
+        public MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+          return skipping(CODEC.decode(request.getHeaders().get(ChainHeaders.DESCRIPTOR)));
+        }
+      });
+      skipper.start(InetAddress.getLoopbackAddress(), 0);
+      resources.push(skipper);
+      addresses.put("skipper", skipper.url("/").uri());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -177,6 +207,40 @@ final class AttackTarget implements AutoCloseable {
     resources.push(server);
     hops.put(name, server);
     addresses.put(name, server.uri());
+  }
+
+  private MockResponse skipping(ChainDescriptor received) {
+    MockResponse.Builder answer = new MockResponse.Builder().code(200).body("skipped")
+        .setHeader("Content-Type", "text/plain; charset=utf-8");
+    switch (skip) {
+      case SHORT_ROUTE -> answer.setHeader(ChainHeaders.ROUTE,
+          CODEC.encode(received.recordFinal(record(0, io.chainmesh.core.Outcome.ANSWERED))));
+      case NO_ROUTE -> { }
+      case FORGED_ROUTE -> answer.setHeader(ChainHeaders.ROUTE,
+          ChainCodec.builder(ATTACKER_SIGNER).build().encode(walked(received)));
+      case FOREIGN_ROUTE -> answer.setHeader(ChainHeaders.ROUTE, CODEC.encode(walked(ChainDescriptor.builder()
+          .chainName("transit").segments(received.segments()).hopLimit(received.hopLimit()).build())));
+    }
+    return answer.build();
+  }
+
+  /** {@code d} as if every segment had run: forwarded twice, then answered. */
+  private static ChainDescriptor walked(ChainDescriptor d) {
+    ChainDescriptor at = d;
+    for (int i = 0; i < d.segments().size() - 1; i++) {
+      at = at.advance(record(i, io.chainmesh.core.Outcome.FORWARDED));
+    }
+    return at.recordFinal(record(d.segments().size() - 1, io.chainmesh.core.Outcome.ANSWERED));
+  }
+
+  private static io.chainmesh.core.RouteRecord record(int index, io.chainmesh.core.Outcome outcome) {
+    return io.chainmesh.core.RouteRecord.builder().segmentIndex(index).node("skipper-node")
+        .start(java.time.Instant.now()).duration(Duration.ofMillis(1)).outcome(outcome).build();
+  }
+
+  /** Makes the fake first hop {@code skipper} answer {@code how}. */
+  void skipperAnswers(Skip how) {
+    this.skip = how;
   }
 
   /** Clears the invocation counts. */
@@ -225,6 +289,11 @@ final class AttackTarget implements AutoCloseable {
   /** POSTs {@code body} typed {@code contentType} to hop {@code name}. */
   Answer toHop(String name, String descriptorHeader, byte[] body, String contentType, String... headers) {
     return send(hopUri(name), descriptorHeader, body, contentType, headers);
+  }
+
+  /** POSTs a text {@code body} with {@code descriptorHeader} to any server of the test. */
+  Answer send(URI server, String descriptorHeader, String body) {
+    return send(server, descriptorHeader, body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
   }
 
   /** POSTs {@code body} to the edge at {@code path}, as an outside client. */
