@@ -227,10 +227,10 @@ class ExhaustionAttackTest {
   /**
    * Slow loris on a hop with 4 request threads: while 3 slow senders trickle their requests a byte
    * at a time, a polite client is served at once; then 5 more saturate every thread. Half trickle
-   * their headers, half their body (a slow POST). The hop drops all 8 once their request time is up
-   * and serves the next polite client. (While every thread is held, the JDK server queues new
-   * connections, and their request time runs in the queue too: a bound on the attack's duration,
-   * not immunity during it.)
+   * their headers, half their body (a slow POST); one more trickles its headers to the edge. Hop and
+   * edge drop them all once their request time is up, and the hop serves the next polite client.
+   * (While every thread is held, the JDK server queues new connections, and their request time runs
+   * in the queue too: a bound on the attack's duration, not immunity during it.)
    */
   @Test
   void slowSendersOfHeadersAndBodiesAreDroppedAndOthersServed() throws Exception {
@@ -253,13 +253,15 @@ class ExhaustionAttackTest {
       for (int i = 0; i < 5; i++) {
         slow.add(slowSender(hop.port(), i % 2 == 0 ? "body" : "headers", header));
       }
+      slow.add(slowSender(target.edge().port(), "headers", header)); // the edge runs on the same JDK server
+
       List<Socket> open = new ArrayList<>(slow);
       long limitNanos = TimeUnit.SECONDS.toNanos(maxRequestSeconds() + 6);
       while (!open.isEmpty() && System.nanoTime() - begin < limitNanos) {
         open.removeIf(ExhaustionAttackTest::trickleOrClosed);
       }
       double seconds = (System.nanoTime() - begin) / 1e9;
-      assertTrue(open.isEmpty(), open.size() + " of 8 slow senders still connected after " + seconds + " s");
+      assertTrue(open.isEmpty(), open.size() + " of 9 slow senders still connected after " + seconds + " s");
       assertEquals(200, polite(hop.uri(), header), "a polite client once they are gone");
       assertEquals(2, target.calls.of("alpha"), "only the polite requests ran");
       for (Socket s : slow) {

@@ -16,7 +16,6 @@ import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.ChainServer;
 import io.chainmesh.http.SegmentResolver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
