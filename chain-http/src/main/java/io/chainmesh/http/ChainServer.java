@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It likewise sets {@code sun.net.httpserver.maxReqTime=30} unless set: a client must send its
  * whole request, head and body, within 30 s, or the connection is dropped. The JDK's default is no
- * limit, so a slow-loris client trickling its headers would hold a request thread forever.
+ * limit, so a slow-loris client trickling its headers would hold a request thread forever. The JDK
+ * counts a request as sent once its body has been read to the end, so a function that takes no body
+ * parameter and works longer than this limit is cut off too: raise the property for such functions.
  */
 public final class ChainServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainServer.class);
