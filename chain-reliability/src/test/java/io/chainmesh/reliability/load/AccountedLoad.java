@@ -120,9 +120,9 @@ public record AccountedLoad(int requests, int concurrency, int payloadChars, Lis
       return;
     }
     boolean problem = contentType != null && contentType.startsWith("application/problem+json");
-    String reason = problem ? ChainProblem.parse(body).map(ChainProblem::reasonCode).orElse(null) : null;
-    if (reason != null) {
-      ledger.record(id, Ledger.Outcome.CODED_FAILURE, nanos, status + " " + reason);
+    ChainProblem parsed = problem ? ChainProblem.parse(body).orElse(null) : null;
+    if (parsed != null) {
+      ledger.record(id, Ledger.Outcome.CODED_FAILURE, nanos, status + " " + parsed.reasonCode(), parsed.toString());
     } else {
       ledger.record(id, Ledger.Outcome.UNCODED_FAILURE, nanos, status + " without a problem document");
     }

@@ -55,6 +55,11 @@ public final class Ledger {
   }
 
   void record(int id, Outcome outcome, long nanos, String failure) {
+    record(id, outcome, nanos, failure, failure);
+  }
+
+  /** Records what became of request {@code id}; {@code detail} describes a failure in the examples. */
+  void record(int id, Outcome outcome, long nanos, String failure, String detail) {
     if (!outcomes.compareAndSet(id, Outcome.UNACCOUNTED.ordinal(), outcome.ordinal())) {
       throw new IllegalStateException("request " + id + " recorded twice");
     }
@@ -62,7 +67,7 @@ public final class Ledger {
     if (failure != null) {
       failures.computeIfAbsent(failure, k -> new LongAdder()).increment();
       if (examples.size() < 20) {
-        examples.add("request " + id + ": " + failure);
+        examples.add("request " + id + ": " + detail);
       }
     }
   }
