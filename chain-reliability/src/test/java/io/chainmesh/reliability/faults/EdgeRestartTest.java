@@ -2,7 +2,7 @@ package io.chainmesh.reliability.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.chainmesh.edge.ChainEdge;
 import io.chainmesh.http.ChainServer;
@@ -70,7 +70,7 @@ class EdgeRestartTest {
     old.close();
 
     for (CompletableFuture<LoopbackDomain.Answer> client : clients) {
-      ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+      ExecutionException failure = assertThrows(ExecutionException.class,
           () -> client.get(5, TimeUnit.SECONDS), "the client's connection is closed, not left hanging");
       assertInstanceOf(UncheckedIOException.class, failure.getCause());
     }

@@ -2,7 +2,6 @@ package io.chainmesh.reliability.faults;
 
 import io.chainmesh.core.ChainException;
 import io.chainmesh.core.KeyRing;
-import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
 import io.chainmesh.edge.ChainEdge;
 import io.chainmesh.http.ChainHop;
