@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * {@code Chain-Route} verifies with the edge's keys and names a chain a client is waiting for. At most
  * {@link Builder#maxParkedRequests} clients wait (beyond: 503 {@code hop.unavailable}); a client whose
  * reply does not come within {@link Builder#asyncTimeout} or the chain's deadline gets 504
- * {@code deadline.exceeded}. Late, unknown and forged deliveries are dropped and counted in
+ * {@code deadline.exceeded}. (Past a deadline, sync or async, the edge waits 500 ms more before it
+ * answers for the chain itself: every hop gives up at the deadline too, and a hop's answer names the
+ * segment where the chain was.) Late, unknown and forged deliveries are dropped and counted in
  * {@link #stats()}.
  *
  * <h2>The route</h2>

@@ -78,6 +78,13 @@ public final class EdgePipeline {
   /** A chain's answer as it came back: from the first hop (sync) or a reply delivery (async). */
   public record Answer(int status, String contentType, byte[] body, String route) {}
 
+  /**
+   * How long past a chain's deadline the edge still waits for the chain's answer. Every hop gives up
+   * at the deadline and answers a problem naming the segment where the chain was; without this grace
+   * the edge gives up at the same instant and answers first, naming only its first segment.
+   */
+  static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
+
   private final Settings settings;
   private final Supplier<Routing> routing;
   private final ParkedChains parked;
@@ -159,7 +166,7 @@ public final class EdgePipeline {
     ParkedChains.Parked p = new ParkedChains.Parked(issued, client, trace, startNanos);
     Duration timeout = settings.asyncTimeout();
     if (issued.deadline().isPresent()) {
-      Duration left = Duration.between(settings.clock().instant(), issued.deadline().get());
+      Duration left = Duration.between(settings.clock().instant(), issued.deadline().get()).plus(DEADLINE_GRACE);
       timeout = left.compareTo(timeout) < 0 ? left : timeout;
     }
     if (!parked.park(p, timeout, this::timedOut)) {
@@ -284,7 +291,7 @@ public final class EdgePipeline {
     Call call = settings.http().newCall(request);
     Instant deadline = issued.deadline().orElse(null);
     if (deadline != null) {
-      long left = Duration.between(settings.clock().instant(), deadline).toMillis();
+      long left = Duration.between(settings.clock().instant(), deadline).plus(DEADLINE_GRACE).toMillis();
       call.timeout().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
     }
     try (Response response = call.execute()) {
