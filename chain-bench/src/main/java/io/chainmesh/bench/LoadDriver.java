@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -231,6 +233,7 @@ public final class LoadDriver {
       }));
     }
     long cpu = processCpuNanos();
+    Map<Long, Long> allocated = allocatedBytesByThread();
     bounds[0] = System.nanoTime();
     bounds[1] = bounds[0] + window.toNanos();
     go.countDown();
@@ -242,7 +245,7 @@ public final class LoadDriver {
       }
     }
     long elapsed = System.nanoTime() - bounds[0];
-    return new LoadReport.Throughput(ok.get(), elapsed, processCpuNanos() - cpu);
+    return new LoadReport.Throughput(ok.get(), elapsed, processCpuNanos() - cpu, allocatedSince(allocated));
   }
 
   private static boolean call(Contestant c, int n, byte[] body, AnswerTally tally) {
@@ -265,6 +268,29 @@ public final class LoadDriver {
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static Map<Long, Long> allocatedBytesByThread() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long[] ids = threads.getAllThreadIds();
+    long[] bytes = threads.getThreadAllocatedBytes(ids);
+    Map<Long, Long> byThread = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      byThread.put(ids[i], Math.max(0, bytes[i]));
+    }
+    return byThread;
+  }
+
+  /**
+   * Bytes allocated on the heap since {@code before} by the threads alive now (a thread that ended
+   * in between takes its share with it: a slight undercount; the pools' threads live through a run).
+   */
+  private static long allocatedSince(Map<Long, Long> before) {
+    long total = 0;
+    for (Map.Entry<Long, Long> now : allocatedBytesByThread().entrySet()) {
+      total += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
+    }
+    return total;
   }
 
   private static String loadAverage() {

@@ -54,15 +54,20 @@ final class LoadReport {
 
   /**
    * Throughput of one round, and the CPU time the whole process (clients, every service, GC, JIT)
-   * spent per answer during it: the efficiency figure, which other load on the machine hardly moves.
+   * spent per answer during it: the efficiency figure, which other load on the machine hardly moves;
+   * and the heap bytes its threads allocated per answer, which it does not move at all.
    */
-  record Throughput(long answers, long nanos, long cpuNanos) {
+  record Throughput(long answers, long nanos, long cpuNanos, long allocatedBytes) {
     double perSecond() {
       return nanos == 0 ? 0 : answers * 1e9 / nanos;
     }
 
     double cpuMicrosPerAnswer() {
       return answers == 0 ? 0 : cpuNanos / 1e3 / answers;
+    }
+
+    double kilobytesPerAnswer() {
+      return answers == 0 ? 0 : allocatedBytes / 1e3 / answers;
     }
   }
 
@@ -94,6 +99,10 @@ final class LoadReport {
 
     double cpuMicros() {
       return median(throughput.values().stream().mapToDouble(Throughput::cpuMicrosPerAnswer).toArray());
+    }
+
+    double kilobytes() {
+      return median(throughput.values().stream().mapToDouble(Throughput::kilobytesPerAnswer).toArray());
     }
   }
 
@@ -151,13 +160,14 @@ final class LoadReport {
     sb.append(String.format(Locale.ROOT, "%nchainmesh load driver, %s mode: %d rounds, latency with 1 client thread,"
             + " throughput with %d; medians over rounds; ratios to %s%n", settings.mode(), settings.repeats(),
         settings.threads(), BASELINE));
-    sb.append(String.format(Locale.ROOT, "%-6s %2s  %-16s %10s %10s %10s %10s  %9s %9s %9s%n",
-        "body", "N", "contestant", "p50 us", "p99 us", "req/s", "cpu us/req", "p50 ratio", "rps ratio", "cpu ratio"));
+    sb.append(String.format(Locale.ROOT, "%-6s %2s  %-16s %10s %10s %10s %10s %10s  %9s %9s %9s%n",
+        "body", "N", "contestant", "p50 us", "p99 us", "req/s", "cpu us/req", "KB/req", "p50 ratio", "rps ratio",
+        "cpu ratio"));
     for (Row r : rows.values()) {
       Row base = rows.get(key(BASELINE, r.bodySize, r.length));
-      sb.append(String.format(Locale.ROOT, "%-6s %2d  %-16s %10.0f %10.0f %10.0f %10.0f  %9s %9s %9s%n",
+      sb.append(String.format(Locale.ROOT, "%-6s %2d  %-16s %10.0f %10.0f %10.0f %10.0f %10.1f  %9s %9s %9s%n",
           sizeName(r.bodySize), r.length, r.contestant, r.p50Micros(), r.p99Micros(), r.perSecond(), r.cpuMicros(),
-          ratio(r.p50Micros(), base == null ? 0 : base.p50Micros()),
+          r.kilobytes(), ratio(r.p50Micros(), base == null ? 0 : base.p50Micros()),
           ratio(r.perSecond(), base == null ? 0 : base.perSecond()),
           ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros())));
     }
@@ -199,28 +209,29 @@ final class LoadReport {
     LoadDriver.ensureDirectory(dir);
     StringBuilder rounds = new StringBuilder(
         "mode,body_bytes,n,contestant,round,latency_requests,p50_us,p99_us,mean_us,throughput_answers,throughput_seconds,"
-            + "requests_per_second,cpu_us_per_request\n");
+            + "requests_per_second,cpu_us_per_request,kb_allocated_per_request\n");
     for (Row r : rows.values()) {
       for (Map.Entry<Integer, Latency> e : r.latency.entrySet()) {
         Latency l = e.getValue();
         Throughput t = r.throughput.get(e.getKey());
-        rounds.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%.1f,%.1f,%.1f,%d,%.3f,%.1f,%.1f%n", settings.mode(),
-            r.bodySize, r.length, r.contestant, e.getKey(), l.count(), l.p50Nanos() / 1e3, l.p99Nanos() / 1e3,
-            l.meanNanos() / 1e3, t == null ? 0 : t.answers(), t == null ? 0 : t.nanos() / 1e9,
-            t == null ? 0 : t.perSecond(), t == null ? 0 : t.cpuMicrosPerAnswer()));
+        rounds.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%.1f,%.1f,%.1f,%d,%.3f,%.1f,%.1f,%.2f%n",
+            settings.mode(), r.bodySize, r.length, r.contestant, e.getKey(), l.count(), l.p50Nanos() / 1e3,
+            l.p99Nanos() / 1e3, l.meanNanos() / 1e3, t == null ? 0 : t.answers(), t == null ? 0 : t.nanos() / 1e9,
+            t == null ? 0 : t.perSecond(), t == null ? 0 : t.cpuMicrosPerAnswer(),
+            t == null ? 0 : t.kilobytesPerAnswer()));
       }
     }
     StringBuilder summary = new StringBuilder(
         "mode,body_bytes,n,contestant,rounds,p50_us,p99_us,requests_per_second,cpu_us_per_request,p50_ratio,rps_ratio,"
-            + "cpu_ratio,checked,failed\n");
+            + "cpu_ratio,checked,failed,kb_allocated_per_request\n");
     for (Row r : rows.values()) {
       Row base = rows.get(key(BASELINE, r.bodySize, r.length));
       AnswerTally t = tallies.get(key(r.contestant, r.bodySize, r.length));
-      summary.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%s,%s,%s,%d,%d%n", settings.mode(),
-          r.bodySize, r.length, r.contestant, r.latency.size(), r.p50Micros(), r.p99Micros(), r.perSecond(),
-          r.cpuMicros(), ratio(r.p50Micros(), base == null ? 0 : base.p50Micros()),
+      summary.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%s,%s,%s,%d,%d,%.2f%n",
+          settings.mode(), r.bodySize, r.length, r.contestant, r.latency.size(), r.p50Micros(), r.p99Micros(),
+          r.perSecond(), r.cpuMicros(), ratio(r.p50Micros(), base == null ? 0 : base.p50Micros()),
           ratio(r.perSecond(), base == null ? 0 : base.perSecond()),
-          ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros()), t.sent(), t.failed()));
+          ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros()), t.sent(), t.failed(), r.kilobytes()));
     }
     try {
       Files.writeString(dir.resolve("rounds.csv"), rounds, StandardCharsets.UTF_8);
@@ -254,8 +265,9 @@ final class LoadReport {
           Math.round(Double.parseDouble(f[6]) * 1e3), Math.round(Double.parseDouble(f[7]) * 1e3),
           Math.round(Double.parseDouble(f[8]) * 1e3)));
       long answers = Long.parseLong(f[9]);
+      long allocated = f.length > 13 ? Math.round(Double.parseDouble(f[13]) * 1e3 * answers) : 0;
       report.throughput(contestant, size, length, round, new Throughput(answers,
-          Math.round(Double.parseDouble(f[10]) * 1e9), Math.round(Double.parseDouble(f[12]) * 1e3 * answers)));
+          Math.round(Double.parseDouble(f[10]) * 1e9), Math.round(Double.parseDouble(f[12]) * 1e3 * answers), allocated));
     }
     return report;
   }

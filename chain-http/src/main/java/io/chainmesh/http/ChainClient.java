@@ -6,6 +6,7 @@ import io.chainmesh.core.ChainException;
 import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
+import io.chainmesh.http.internal.ParsedOnce;
 import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -46,6 +48,8 @@ public final class ChainClient implements AutoCloseable {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final long maxResponseBytes;
+  private final ParsedOnce<URI, HttpUrl> urls = new ParsedOnce<>(uri -> HttpUrl.get(uri.toString()), 1024);
+  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
 
   private ChainClient(Builder b) {
     this.codec = ChainCodec.builder(b.keys).clock(b.clock).build();
@@ -81,9 +85,9 @@ public final class ChainClient implements AutoCloseable {
    */
   public ChainResponse send(ChainDescriptor descriptor, byte[] body, String contentType) {
     URI first = resolver.resolve(descriptor.currentSegment());
-    MediaType mediaType = contentType == null ? null : MediaType.parse(contentType);
+    MediaType mediaType = contentType == null ? null : mediaTypes.get(contentType);
     Request request = new Request.Builder()
-        .url(first.toString())
+        .url(urls.get(first))
         .post(RequestBody.create(body, mediaType))
         .tag(ChainDescriptor.class, descriptor)
         .build();
@@ -126,7 +130,14 @@ public final class ChainClient implements AutoCloseable {
     if (response.body() == null) {
       return new byte[0];
     }
+    long declared = response.body().contentLength();
+    if (declared > maxResponseBytes) {
+      throw ChainException.of(Reason.LIMITS_BODY, "the chain's answer is over " + maxResponseBytes + " bytes");
+    }
     try (InputStream in = response.body().byteStream()) {
+      if (declared >= 0) {
+        return in.readNBytes((int) declared); // exactly the framed length: no 8 KiB buffer and copy
+      }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
       if (bytes.length > maxResponseBytes) {
         throw ChainException.of(Reason.LIMITS_BODY, "the chain's answer is over " + maxResponseBytes + " bytes");

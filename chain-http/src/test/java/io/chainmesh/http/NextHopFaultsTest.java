@@ -113,6 +113,24 @@ class NextHopFaultsTest {
   }
 
   @Test
+  void nextHopSilentPastTheDefaultClientsReadTimeoutIsAnswered504Timeout() {
+    // The default client's sockets read without SO_TIMEOUT (see StaleConnectionCheck): OkHttp's own
+    // read timeout must still end the wait.
+    OkHttpClient shortReads = ChainHop.defaultHttpClient().newBuilder().readTimeout(Duration.ofMillis(300)).build();
+    hops.serve("a", hops.hop("a").functions(a).httpClient(shortReads));
+    hops.route("b", raw(RawHop.silent()).uri());
+
+    long started = System.nanoTime();
+    ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    ChainProblem problem = TestChains.assertProblem(answer, 504, Reason.NEXT_HOP_TIMEOUT);
+    assertFailedAt(problem, 1, "b/relay", node("a"));
+    assertTrue(took.compareTo(Duration.ofMillis(300)) >= 0, () -> "answered after " + took + ", before the read timeout");
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, () -> "answered after " + took + ", long past the read timeout");
+  }
+
+  @Test
   void chainClientReceivesTheHopsDeadlineAnswerNamingWhereTheChainWas() {
     hops.serve("a", a);
     hops.route("b", raw(RawHop.silent()).uri());

@@ -45,6 +45,10 @@ final class BufferedExchange implements HopExchange {
       throw ChainException.of(Reason.LIMITS_BODY, "the body is " + declared + " bytes; this hop buffers at most " + max);
     }
     try {
+      if (declared >= 0) {
+        // The framing says how long the body is: read exactly that (no 8 KiB buffer and copy).
+        return body.readNBytes((int) declared);
+      }
       byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (bytes.length > max) {
         throw ChainException.of(Reason.LIMITS_BODY, "the body is over " + max + " bytes, the most this hop buffers");

@@ -38,6 +38,8 @@ public final class NextHopClient {
   private final OkHttpClient client;
   private final RetryPolicy retries;
   private final Clock clock;
+  private final ParsedOnce<URI, HttpUrl> urls = new ParsedOnce<>(uri -> HttpUrl.get(uri.toString()), 1024);
+  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
 
   /** A client over {@code client}'s pool and dispatcher. */
   public NextHopClient(OkHttpClient client, RetryPolicy retries, Clock clock) {
@@ -56,8 +58,9 @@ public final class NextHopClient {
    */
   public Response post(URI url, String descriptorHeader, String routeHeader, String replyStatus, TraceContext trace,
       Outgoing body, Instant deadline, String idempotentService) {
-    HttpUrl httpUrl = HttpUrl.get(url.toString());
-    OneShotBody requestBody = new OneShotBody(body);
+    HttpUrl httpUrl = urls.get(url);
+    String contentType = body.contentType();
+    OneShotBody requestBody = new OneShotBody(body, contentType == null ? null : mediaTypes.get(contentType));
     Request.Builder request = new Request.Builder().url(httpUrl).post(requestBody);
     if (descriptorHeader != null) {
       request.header(ChainHeaders.DESCRIPTOR, descriptorHeader);
@@ -144,9 +147,9 @@ public final class NextHopClient {
     private final MediaType mediaType;
     private volatile boolean started;
 
-    OneShotBody(Outgoing body) {
+    OneShotBody(Outgoing body, MediaType mediaType) {
       this.body = body;
-      this.mediaType = body.contentType() == null ? null : MediaType.parse(body.contentType());
+      this.mediaType = mediaType;
     }
 
     boolean started() {

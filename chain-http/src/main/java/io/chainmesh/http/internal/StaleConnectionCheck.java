@@ -23,6 +23,13 @@ import okhttp3.Response;
  * and the attempt fails with {@link StaleConnectionException}: the request provably never left.
  * Only sockets from {@link #socketFactory()} (channel-backed) can be peeked at; others are not
  * checked.
+ *
+ * <p>Cost: the peek is three system calls per request (to non-blocking mode, a read, back). The
+ * socket's own read timeout is switched off ({@code SO_TIMEOUT} 0) once the peek is done, because a
+ * channel-backed socket with a read timeout would switch the channel to non-blocking mode and back
+ * around every read of the answer; OkHttp's own timeout ({@code readTimeout}, enforced by Okio's
+ * watchdog, which closes the socket when a read takes too long) still bounds every read, so the
+ * answer's reads become plain blocking reads without changing when a silent next hop times out.
  */
 public final class StaleConnectionCheck implements Interceptor {
   private static final SocketFactory SOCKETS = new ChannelSockets();
@@ -38,9 +45,14 @@ public final class StaleConnectionCheck implements Interceptor {
     if (connection != null) {
       Socket socket = connection.socket();
       SocketChannel channel = socket.getChannel();
-      if (channel != null && peerClosed(channel)) {
-        socket.close();
-        throw new StaleConnectionException();
+      if (channel != null) {
+        if (peerClosed(channel)) {
+          socket.close();
+          throw new StaleConnectionException();
+        }
+        // OkHttp set SO_TIMEOUT to its read timeout for this exchange; its watchdog enforces the
+        // same timeout, so the socket's own (costly on a channel, see above) is not needed.
+        socket.setSoTimeout(0);
       }
     }
     return chain.proceed(chain.request());
