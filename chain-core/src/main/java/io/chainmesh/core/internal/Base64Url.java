@@ -2,6 +2,7 @@ package io.chainmesh.core.internal;
 
 import io.chainmesh.core.ChainException;
 import io.chainmesh.core.Reason;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Strict base64url without padding (RFC 4648 §5): the exact alphabet, no '=', no whitespace, and
@@ -11,9 +12,10 @@ import io.chainmesh.core.Reason;
 public final class Base64Url {
   private static final char[] ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+  private static final byte[] LETTERS =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] VALUES = new byte[128];
   private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
-  private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();
 
   static {
     java.util.Arrays.fill(VALUES, (byte) -1);
@@ -30,6 +32,46 @@ public final class Base64Url {
    */
   public static String encode(byte[] bytes) {
     return ENCODER.encodeToString(bytes);
+  }
+
+  /** Length of the unpadded encoding of {@code n} bytes. */
+  public static int encodedLength(int n) {
+    return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+  }
+
+  /**
+   * Encodes {@code buf[off, off + n)}, which must end the array, in place towards the start of the
+   * array, which must be exactly {@link #encodedLength(int) encodedLength(n)} long, and returns the
+   * text. In place is safe: each group of three bytes is read before its four characters are
+   * written, and the writing never catches up with the reading, since the input starts a third of
+   * its length into the array.
+   */
+  public static String encodeInPlace(byte[] buf, int off, int n) {
+    int o = 0;
+    int i = off;
+    int stop = off + n / 3 * 3;
+    byte[] letters = LETTERS;
+    while (i < stop) {
+      int v = (buf[i] & 0xff) << 16 | (buf[i + 1] & 0xff) << 8 | (buf[i + 2] & 0xff);
+      i += 3;
+      buf[o] = letters[v >>> 18];
+      buf[o + 1] = letters[(v >>> 12) & 0x3f];
+      buf[o + 2] = letters[(v >>> 6) & 0x3f];
+      buf[o + 3] = letters[v & 0x3f];
+      o += 4;
+    }
+    int rest = n % 3;
+    if (rest == 1) {
+      int v = buf[i] & 0xff;
+      buf[o] = letters[v >>> 2];
+      buf[o + 1] = letters[(v << 4) & 0x3f];
+    } else if (rest == 2) {
+      int v = (buf[i] & 0xff) << 8 | (buf[i + 1] & 0xff);
+      buf[o] = letters[v >>> 10];
+      buf[o + 1] = letters[(v >>> 4) & 0x3f];
+      buf[o + 2] = letters[(v << 2) & 0x3f];
+    }
+    return new String(buf, 0, buf.length, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -80,29 +122,54 @@ public final class Base64Url {
   }
 
   /**
-   * The fast path: the JDK's decoder (intrinsified on x86, several times faster than the loop
-   * below) when its lenient result is also the strict one, else null and the reference decoder
-   * runs and explains the refusal. The JDK refuses every character outside the base64url alphabet
-   * except '=' padding, which we refuse: padded input decodes shorter than {@code size}. It does not
-   * check the unused trailing bits; they are checked here.
+   * The fast path: straight from the string's characters into an array of the exact size, no
+   * copy of the text first; the validity of a whole group is one sign test (an invalid character
+   * maps to -1, which makes the group's combined value negative). Null for anything but canonical
+   * input, and the reference decoder then runs and explains the refusal.
    */
   private static byte[] decodeCanonical(String text, int size) {
-    byte[] out;
-    try {
-      out = DECODER.decode(text);
-    } catch (IllegalArgumentException e) { // malformed input only: a valid header never gets here
-      return null;
-    }
-    if (out.length != size) {
-      return null;
-    }
     int n = text.length();
-    int rest = n % 4;
-    if (rest == 2 && (VALUES[text.charAt(n - 1)] & 0x0f) != 0
-        || rest == 3 && (VALUES[text.charAt(n - 1)] & 0x03) != 0) {
-      return null;
+    byte[] out = new byte[size];
+    byte[] values = VALUES;
+    int invalid = 0;
+    int o = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      int v = value(values, text.charAt(i)) << 18 | value(values, text.charAt(i + 1)) << 12
+          | value(values, text.charAt(i + 2)) << 6 | value(values, text.charAt(i + 3));
+      invalid |= v;
+      out[o] = (byte) (v >>> 16);
+      out[o + 1] = (byte) (v >>> 8);
+      out[o + 2] = (byte) v;
+      o += 3;
     }
-    return out;
+    int rest = n - i;
+    if (rest == 2) {
+      int a = value(values, text.charAt(i));
+      int b = value(values, text.charAt(i + 1));
+      invalid |= a | b;
+      if ((b & 0x0f) != 0) {
+        return null;
+      }
+      out[o] = (byte) (a << 2 | b >>> 4);
+    } else if (rest == 3) {
+      int a = value(values, text.charAt(i));
+      int b = value(values, text.charAt(i + 1));
+      int c = value(values, text.charAt(i + 2));
+      invalid |= a | b | c;
+      if ((c & 0x03) != 0) {
+        return null;
+      }
+      int v = a << 10 | b << 4 | c >>> 2;
+      out[o] = (byte) (v >>> 8);
+      out[o + 1] = (byte) v;
+    }
+    return invalid < 0 ? null : out;
+  }
+
+  /** The 6-bit value of {@code c}, or -1 outside the alphabet (without a branch for non-ASCII). */
+  private static int value(byte[] values, char c) {
+    return values[c & 0x7f] | (0x7f - c) >> 31;
   }
 
   private static int value(CharSequence text, int i) {

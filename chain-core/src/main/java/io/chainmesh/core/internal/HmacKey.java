@@ -60,6 +60,47 @@ public final class HmacKey {
     }
   }
 
+  /** Whether this key's id is the ASCII bytes {@code buf[off, off + len)}. */
+  public boolean hasId(byte[] buf, int off, int len) {
+    return java.util.Arrays.equals(idBytes, 0, idBytes.length, buf, off, off + len);
+  }
+
+  /**
+   * The MAC of an envelope with this key's id, {@code version} and the descriptor
+   * {@code buf[off, off + len)}, written to {@code out[outOff, outOff + MAC_BYTES)}.
+   */
+  public void mac(int version, byte[] buf, int off, int len, byte[] out, int outOff) {
+    Mac mac = borrow(version);
+    try {
+      mac.update(buf, off, len);
+      mac.doFinal(out, outOff);
+    } catch (javax.crypto.ShortBufferException e) {
+      throw new IllegalArgumentException("no room for the MAC at " + outOff, e);
+    } finally {
+      pool.offer(mac);
+    }
+  }
+
+  /**
+   * Whether {@code buf[tagOff, tagOff + MAC_BYTES)} is the MAC of the envelope with the descriptor
+   * {@code buf[off, off + len)}, compared in constant time.
+   */
+  public boolean verify(int version, byte[] buf, int off, int len, int tagOff) {
+    Mac mac = borrow(version);
+    byte[] expected;
+    try {
+      mac.update(buf, off, len);
+      expected = mac.doFinal();
+    } finally {
+      pool.offer(mac);
+    }
+    int diff = 0;
+    for (int i = 0; i < MAC_BYTES; i++) {
+      diff |= expected[i] ^ buf[tagOff + i];
+    }
+    return diff == 0;
+  }
+
   /** Whether {@code tag} is the MAC of the envelope, compared in constant time. */
   public boolean verify(int version, byte[] descriptor, byte[] tag) {
     return MessageDigest.isEqual(mac(version, descriptor), tag);
