@@ -133,9 +133,16 @@ public final class ChainCodec {
 
   private ChainDescriptor decode(CharSequence headerValue, long nowMillis) {
     checkHeaderLength(headerValue);
-    byte[] bytes = Base64Url.decode(headerValue);
-    ChainDescriptor fast = decodeCanonical(bytes, nowMillis);
-    return fast != null ? fast : decodeReference(bytes, nowMillis);
+    if (headerValue instanceof String text) {
+      byte[] buf = Base64Url.decodeInPlace(text);
+      if (buf != null) {
+        int length = Base64Url.decodedLength(text.length());
+        ChainDescriptor fast = decodeCanonical(buf, length, nowMillis);
+        return fast != null ? fast : decodeReference(buf, length, nowMillis);
+      }
+    }
+    byte[] bytes = Base64Url.decode(headerValue); // refuses non-canonical base64url, naming the offset
+    return decodeReference(bytes, bytes.length, nowMillis);
   }
 
   /**
@@ -143,8 +150,8 @@ public final class ChainCodec {
    * protobuf parse of the descriptor, limits, model, validity window. It decides every input the
    * fast path does not accept, and so gives every refusal its reason, field and offset.
    */
-  ChainDescriptor decodeReference(byte[] bytes, long nowMillis) {
-    Envelope envelope = parseEnvelope(bytes);
+  private ChainDescriptor decodeReference(byte[] bytes, int length, long nowMillis) {
+    Envelope envelope = parseEnvelope(bytes, length);
     verify(envelope);
     ChainDescriptor descriptor = parseDescriptor(envelope.getDescriptorBytes());
     checkValidity(descriptor.issuedAt().toEpochMilli(), descriptor.expiresAt().toEpochMilli(), nowMillis);
@@ -154,7 +161,8 @@ public final class ChainCodec {
   /** {@link #decode(CharSequence)} on the reference path only: for tests comparing the two paths. */
   ChainDescriptor decodeReference(CharSequence headerValue, long nowMillis) {
     checkHeaderLength(headerValue);
-    return decodeReference(Base64Url.decode(headerValue), nowMillis);
+    byte[] bytes = Base64Url.decode(headerValue);
+    return decodeReference(bytes, bytes.length, nowMillis);
   }
 
   /**
@@ -163,8 +171,7 @@ public final class ChainCodec {
    * Null whenever anything is different, and the reference decoder decides; it would reach the
    * same verdict, but also knows how to explain a refusal.
    */
-  private ChainDescriptor decodeCanonical(byte[] bytes, long nowMillis) {
-    int n = bytes.length;
+  private ChainDescriptor decodeCanonical(byte[] bytes, int n, long nowMillis) {
     // version = 1
     if (n < 2 || bytes[0] != (1 << 3) || bytes[1] != ENVELOPE_VERSION) {
       return null;
@@ -265,7 +272,8 @@ public final class ChainCodec {
    */
   public ChainDescriptor decodeUnverified(CharSequence headerValue) {
     checkHeaderLength(headerValue);
-    return parseDescriptor(parseEnvelope(Base64Url.decode(headerValue)).getDescriptorBytes());
+    byte[] bytes = Base64Url.decode(headerValue);
+    return parseDescriptor(parseEnvelope(bytes, bytes.length).getDescriptorBytes());
   }
 
   private void checkHeaderLength(CharSequence headerValue) {
@@ -279,10 +287,10 @@ public final class ChainCodec {
     }
   }
 
-  private Envelope parseEnvelope(byte[] bytes) {
+  private Envelope parseEnvelope(byte[] bytes, int length) {
     // Aliasing: the envelope's bytes fields share this array, which nothing writes again, instead
     // of copying it; the descriptor is then parsed and MAC'd where it lies.
-    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes, 0, length).newCodedInput();
     in.enableAliasing(true);
     Envelope envelope;
     try {

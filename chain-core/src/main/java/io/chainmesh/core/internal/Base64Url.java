@@ -15,6 +15,7 @@ public final class Base64Url {
   private static final byte[] LETTERS =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] VALUES = new byte[128];
+  private static final byte[] VALUES_256 = new byte[256];
   private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
 
   static {
@@ -22,6 +23,8 @@ public final class Base64Url {
     for (int i = 0; i < ALPHABET.length; i++) {
       VALUES[ALPHABET[i]] = (byte) i;
     }
+    java.util.Arrays.fill(VALUES_256, (byte) -1);
+    System.arraycopy(VALUES, 0, VALUES_256, 0, 128);
   }
 
   private Base64Url() {}
@@ -47,19 +50,20 @@ public final class Base64Url {
    * its length into the array.
    */
   public static String encodeInPlace(byte[] buf, int off, int n) {
-    int o = 0;
-    int i = off;
-    int stop = off + n / 3 * 3;
     byte[] letters = LETTERS;
-    while (i < stop) {
+    int groups = n / 3;
+    // Indexes linear in the loop counter, so that the compiler can drop the bounds checks.
+    for (int k = 0; k < groups; k++) {
+      int i = off + 3 * k;
       int v = (buf[i] & 0xff) << 16 | (buf[i + 1] & 0xff) << 8 | (buf[i + 2] & 0xff);
-      i += 3;
+      int o = 4 * k;
       buf[o] = letters[v >>> 18];
       buf[o + 1] = letters[(v >>> 12) & 0x3f];
       buf[o + 2] = letters[(v >>> 6) & 0x3f];
       buf[o + 3] = letters[v & 0x3f];
-      o += 4;
     }
+    int i = off + 3 * groups;
+    int o = 4 * groups;
     int rest = n % 3;
     if (rest == 1) {
       int v = buf[i] & 0xff;
@@ -122,54 +126,66 @@ public final class Base64Url {
   }
 
   /**
-   * The fast path: straight from the string's characters into an array of the exact size, no
-   * copy of the text first; the validity of a whole group is one sign test (an invalid character
-   * maps to -1, which makes the group's combined value negative). Null for anything but canonical
-   * input, and the reference decoder then runs and explains the refusal.
+   * The fast path: canonical input decoded in place, in the one array that holds the text's
+   * characters (non-Latin-1 characters become '?', which is outside the alphabet); the decoded
+   * bytes are the array's first {@code size}. The validity of a whole group is one sign test: an
+   * invalid character maps to -1, which makes the group's combined value negative. Null for anything
+   * but canonical input; the reference decoder then runs and explains the refusal.
    */
   private static byte[] decodeCanonical(String text, int size) {
-    int n = text.length();
-    byte[] out = new byte[size];
-    byte[] values = VALUES;
-    int invalid = 0;
-    int o = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      int v = value(values, text.charAt(i)) << 18 | value(values, text.charAt(i + 1)) << 12
-          | value(values, text.charAt(i + 2)) << 6 | value(values, text.charAt(i + 3));
-      invalid |= v;
-      out[o] = (byte) (v >>> 16);
-      out[o + 1] = (byte) (v >>> 8);
-      out[o + 2] = (byte) v;
-      o += 3;
-    }
-    int rest = n - i;
-    if (rest == 2) {
-      int a = value(values, text.charAt(i));
-      int b = value(values, text.charAt(i + 1));
-      invalid |= a | b;
-      if ((b & 0x0f) != 0) {
-        return null;
-      }
-      out[o] = (byte) (a << 2 | b >>> 4);
-    } else if (rest == 3) {
-      int a = value(values, text.charAt(i));
-      int b = value(values, text.charAt(i + 1));
-      int c = value(values, text.charAt(i + 2));
-      invalid |= a | b | c;
-      if ((c & 0x03) != 0) {
-        return null;
-      }
-      int v = a << 10 | b << 4 | c >>> 2;
-      out[o] = (byte) (v >>> 8);
-      out[o + 1] = (byte) v;
-    }
-    return invalid < 0 ? null : out;
+    byte[] buf = decodeInPlace(text);
+    return buf == null ? null : java.util.Arrays.copyOf(buf, size);
   }
 
-  /** The 6-bit value of {@code c}, or -1 outside the alphabet (without a branch for non-ASCII). */
-  private static int value(byte[] values, char c) {
-    return values[c & 0x7f] | (0x7f - c) >> 31;
+  /**
+   * Decodes canonical base64url {@code text} into the first {@link #decodedLength} bytes of an
+   * array of {@code text.length()} bytes, or returns null for anything else (then
+   * {@link #decode(CharSequence)} explains the refusal). One array, written in place: each group of
+   * four characters is read before its three bytes are written behind it.
+   */
+  public static byte[] decodeInPlace(String text) {
+    int n = text.length();
+    if (n % 4 == 1) {
+      return null;
+    }
+    byte[] buf = text.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] values = VALUES_256;
+    int invalid = 0;
+    int groups = n / 4;
+    // Indexes linear in the loop counter, so that the compiler can drop the bounds checks.
+    for (int k = 0; k < groups; k++) {
+      int i = 4 * k;
+      int v = values[buf[i] & 0xff] << 18 | values[buf[i + 1] & 0xff] << 12
+          | values[buf[i + 2] & 0xff] << 6 | values[buf[i + 3] & 0xff];
+      invalid |= v;
+      int o = 3 * k;
+      buf[o] = (byte) (v >>> 16);
+      buf[o + 1] = (byte) (v >>> 8);
+      buf[o + 2] = (byte) v;
+    }
+    int i = 4 * groups;
+    int o = 3 * groups;
+    int rest = n - i;
+    if (rest == 2) {
+      int a = values[buf[i] & 0xff];
+      int b = values[buf[i + 1] & 0xff];
+      invalid |= a | b | -(b & 0x0f); // unused bits set: not canonical
+      buf[o] = (byte) (a << 2 | b >>> 4);
+    } else if (rest == 3) {
+      int a = values[buf[i] & 0xff];
+      int b = values[buf[i + 1] & 0xff];
+      int c = values[buf[i + 2] & 0xff];
+      invalid |= a | b | c | -(c & 0x03);
+      int v = a << 10 | b << 4 | c >>> 2;
+      buf[o] = (byte) (v >>> 8);
+      buf[o + 1] = (byte) v;
+    }
+    return invalid < 0 ? null : buf;
+  }
+
+  /** Number of bytes that {@code n} characters of unpadded base64url decode to ({@code n % 4 != 1}). */
+  public static int decodedLength(int n) {
+    return n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1);
   }
 
   private static int value(CharSequence text, int i) {
