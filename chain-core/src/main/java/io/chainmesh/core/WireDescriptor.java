@@ -479,33 +479,82 @@ final class WireDescriptor {
     return index;
   }
 
+  // Syntax checks eight characters at a time: a word of eight bytes, one lane per character, and
+  // lane-wise range tests (SWAR). Every lane of a word under test holds an ASCII byte (checked
+  // first), so adding a constant below 0x81 to a lane never carries into the next one.
+
+  private static final java.lang.invoke.VarHandle LONG_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final int KEY = 0; // [a-z0-9._-]
+  private static final int TOKEN = 1; // [A-Za-z0-9._-]
+  private static final int DNS = 2; // [a-z0-9.-]
+  private static final int DIGITS = 3; // [0-9]
+
+  /** 0x80 in each lane of {@code w} whose byte is in {@code [lo, hi]}. */
+  private static long within(long w, int lo, int hi) {
+    return (w + (0x80 - lo) * ONES) & ~(w + (0x7f - hi) * ONES) & HIGHS;
+  }
+
+  private static long lanesOf(long w, int kind) {
+    long digits = within(w, '0', '9');
+    return switch (kind) {
+      case KEY -> digits | within(w, 'a', 'z') | within(w, '-', '.') | within(w, '_', '_');
+      case TOKEN -> digits | within(w, 'a', 'z') | within(w, 'A', 'Z') | within(w, '-', '.') | within(w, '_', '_');
+      case DNS -> digits | within(w, 'a', 'z') | within(w, '-', '.');
+      default -> digits;
+    };
+  }
+
+  /**
+   * The {@code n} (at most 8) bytes at {@code at} as a little-endian word, the lanes past them
+   * zero: one read of eight bytes where the array allows it.
+   */
+  private long word(int at, int n) {
+    if (at + 8 <= buf.length) {
+      long w = (long) LONG_LE.get(buf, at);
+      return n == 8 ? w : w & (1L << 8 * n) - 1;
+    }
+    long w = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      w = w << 8 | (buf[at + i] & 0xff);
+    }
+    return w;
+  }
+
+  /** Whether every byte of {@code buf[from, to)} is ASCII and in the class {@code kind}. */
+  private boolean allIn(int from, int to, int kind) {
+    for (int i = from; i < to; i += 8) {
+      int n = Math.min(8, to - i);
+      long w = word(i, n);
+      long used = n == 8 ? HIGHS : HIGHS & (1L << 8 * n) - 1;
+      if ((w & HIGHS) != 0 || (lanesOf(w, kind) & used) != used) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A lower-case DNS name of RFC 1123 labels, as {@link Syntax#dnsNameProblem} defines it. */
   private boolean isDnsName(int off, int len) {
-    if (len == 0 || len > Syntax.MAX_DNS_NAME) {
+    if (len == 0 || len > Syntax.MAX_DNS_NAME || !allIn(off, off + len, DNS)) {
       return false;
     }
-    int labelStart = off;
-    boolean lastLabelNumeric = true;
     int stop = off + len;
+    int labelStart = off;
     for (int i = off; i <= stop; i++) {
-      int c = i == stop ? '.' : buf[i];
-      if (c == '.') {
+      if (i == stop || buf[i] == '.') {
         int labelLen = i - labelStart;
         if (labelLen == 0 || labelLen > Syntax.MAX_DNS_LABEL || buf[labelStart] == '-' || buf[i - 1] == '-') {
           return false;
         }
-        labelStart = i + 1;
         if (i < stop) {
-          lastLabelNumeric = true;
+          labelStart = i + 1;
         }
-      } else if (c >= '0' && c <= '9') {
-        continue;
-      } else if (c >= 'a' && c <= 'z' || c == '-') {
-        lastLabelNumeric = false;
-      } else {
-        return false;
       }
     }
-    return !lastLabelNumeric;
+    return !allIn(labelStart, stop, DIGITS); // the last label is not all digits
   }
 
   /** {@code [A-Za-z0-9]} then {@code [A-Za-z0-9._-]}, 1 to {@code maxLength} characters. */
@@ -513,14 +562,9 @@ final class WireDescriptor {
     if (len == 0 || len > maxLength) {
       return false;
     }
-    for (int i = 0; i < len; i++) {
-      int c = buf[off + i];
-      boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
-      if (!alnum && (i == 0 || c != '.' && c != '_' && c != '-')) {
-        return false;
-      }
-    }
-    return true;
+    int first = buf[off];
+    return (first >= '0' && first <= '9' || first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z')
+        && allIn(off, off + len, TOKEN);
   }
 
   /** {@code [a-z0-9]} then {@code [a-z0-9._-]}, 1 to 1024 characters (the model's key syntax). */
@@ -528,23 +572,17 @@ final class WireDescriptor {
     if (len == 0 || len > 1024) {
       return false;
     }
-    for (int i = 0; i < len; i++) {
-      int c = buf[off + i];
-      boolean alnum = c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
-      if (!alnum && (i == 0 || c != '.' && c != '_' && c != '-')) {
-        return false;
-      }
-    }
-    return true;
+    int first = buf[off];
+    return (first >= '0' && first <= '9' || first >= 'a' && first <= 'z') && allIn(off, off + len, KEY);
   }
 
   private boolean isUtf8(int off, int len) {
-    for (int i = off, stop = off + len; i < stop; i++) {
-      if (buf[i] < 0) {
-        return UnsafeByteOperations.unsafeWrap(buf, off, len).isValidUtf8(); // protobuf's own check
-      }
+    long any = 0;
+    for (int i = off, stop = off + len; i < stop; i += 8) {
+      any |= word(i, Math.min(8, stop - i));
     }
-    return true;
+    // ASCII, or protobuf's own check (the one its parser applies to strings)
+    return (any & HIGHS) == 0 || UnsafeByteOperations.unsafeWrap(buf, off, len).isValidUtf8();
   }
 
   // ---- duplicate keys ----
@@ -559,26 +597,28 @@ final class WireDescriptor {
     if (total < 2) {
       return;
     }
-    if (total <= PAIRWISE_KEYS) {
-      if (edgeCount > 1) {
-        checkUniquePairwise(edgeOff, edgeCount);
-      }
-      if (contextCount > 1) {
-        checkUniquePairwise(contextOff, contextCount);
-      }
-      if (edgeCount > 0 && contextCount > 0) {
-        int c = contextOff;
-        for (int j = 0; j < contextCount; j++) {
-          int e = edgeOff;
-          for (int i = 0; i < edgeCount; i++) {
-            if (sameKey(e, c)) {
-              throw fail();
-            }
-            e = nextEntry(e);
-          }
-          c = nextEntry(c);
+    if (total <= 8) {
+      // An 8-bit hash per key, packed in a long: distinct hashes prove distinct keys.
+      long hashes = 0;
+      int p = edgeOff;
+      for (int i = 0; i < total; i++) {
+        if (i == edgeCount) {
+          p = contextOff;
         }
+        long h = keyHash(p);
+        for (int j = 0; j < i; j++) {
+          if ((hashes >>> 8 * j & 0xff) == h) {
+            checkUniquePairwise();
+            return;
+          }
+        }
+        hashes |= h << 8 * i;
+        p = nextEntry(p);
       }
+      return;
+    }
+    if (total <= PAIRWISE_KEYS) {
+      checkUniquePairwise();
       return;
     }
     // Many keys: a small open-addressing table of entry offsets, by key hash.
@@ -597,6 +637,41 @@ final class WireDescriptor {
     }
   }
 
+  /** 8 bits of a hash of the key of the entry at {@code entry}. */
+  private long keyHash(int entry) {
+    int at = keyLengthAt(entry);
+    int from = keyStart(at);
+    int to = from + keyLength(at);
+    long h = to - from;
+    for (int i = from; i < to; i += 8) {
+      h = (h ^ word(i, Math.min(8, to - i))) * 0x9E3779B97F4A7C15L;
+    }
+    return h >>> 56;
+  }
+
+  /** Every pair of keys compared: edge with edge, context with context, context with edge. */
+  private void checkUniquePairwise() {
+    if (edgeCount > 1) {
+      checkUniquePairwise(edgeOff, edgeCount);
+    }
+    if (contextCount > 1) {
+      checkUniquePairwise(contextOff, contextCount);
+    }
+    if (edgeCount > 0 && contextCount > 0) {
+      int c = contextOff;
+      for (int j = 0; j < contextCount; j++) {
+        int e = edgeOff;
+        for (int i = 0; i < edgeCount; i++) {
+          if (sameKey(e, c)) {
+            throw fail();
+          }
+          e = nextEntry(e);
+        }
+        c = nextEntry(c);
+      }
+    }
+  }
+
   private void insertKey(int[] table, int mask, int entry) {
     int at = keyLengthAt(entry);
     int keyLen = keyLength(at);
@@ -605,6 +680,7 @@ final class WireDescriptor {
     for (int i = 0; i < keyLen; i++) {
       h = 31 * h + buf[keyOff + i];
     }
+    h ^= h >>> 16;
     for (int slot = h & mask; ; slot = (slot + 1) & mask) {
       if (table[slot] == 0) {
         table[slot] = entry + 1;

@@ -178,6 +178,41 @@ class FastPathDifferentialProperties {
     sameOutcomes(rotated, header);
   }
 
+  @Property(tries = 300)
+  void manyMetadataEntriesAndRepeatedKeysGetTheSameVerdict(@ForAll("descriptors") ChainDescriptor d,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 40) int extra,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 6) int repeat, @ForAll boolean toContext) {
+    Descriptor.Builder b = DescriptorMapping.toProto(d).toBuilder();
+    for (int i = 0; i < extra; i++) {
+      io.chainmesh.core.internal.proto.MetadataEntry e = io.chainmesh.core.internal.proto.MetadataEntry.newBuilder()
+          .setKey("extra.key-" + i).setValue("v" + i).build();
+      if (i % 2 == 0) {
+        b.addEdgeMetadata(e);
+      } else {
+        b.addContextMetadata(e);
+      }
+    }
+    // repeat a key: 0 none, 1-2 an edge or context key, 3-4 an extra key, 5-6 an argument key
+    List<String> keys = new java.util.ArrayList<>();
+    b.getEdgeMetadataList().forEach(e -> keys.add(e.getKey()));
+    b.getContextMetadataList().forEach(e -> keys.add(e.getKey()));
+    if (repeat >= 5 && b.getSegmentsCount() > 0 && b.getSegments(0).getArgumentsCount() > 0) {
+      io.chainmesh.core.internal.proto.Segment s = b.getSegments(0);
+      b.setSegments(0, s.toBuilder().addArguments(s.getArguments(0).toBuilder().setValue("again")));
+    } else if (repeat > 0 && !keys.isEmpty()) {
+      String key = keys.get((repeat * 7919) % keys.size());
+      io.chainmesh.core.internal.proto.MetadataEntry e = io.chainmesh.core.internal.proto.MetadataEntry.newBuilder()
+          .setKey(key).setValue("again").build();
+      if (toContext) {
+        b.addContextMetadata(e);
+      } else {
+        b.addEdgeMetadata(e);
+      }
+    }
+    String header = Fixtures.signed(Fixtures.SECRET_1, "k1", b.build().toByteArray());
+    Statistics.label("verdict").collect(sameOutcomes(codec, header));
+  }
+
   /**
    * Decodes {@code header} on both paths and compares the verdicts; when both accept, compares the
    * descriptors and what each path encodes for it, as it is, advanced and finished.

@@ -15,13 +15,21 @@ public final class Base64Url {
   private static final byte[] LETTERS =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] VALUES = new byte[128];
+  /** Two characters (high and low byte) for each 12-bit value. */
+  private static final short[] PAIRS = new short[4096];
+  private static final java.lang.invoke.VarHandle INT_BE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private static final byte[] VALUES_256 = new byte[256];
   private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+  private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();
 
   static {
     java.util.Arrays.fill(VALUES, (byte) -1);
     for (int i = 0; i < ALPHABET.length; i++) {
       VALUES[ALPHABET[i]] = (byte) i;
+    }
+    for (int v = 0; v < PAIRS.length; v++) {
+      PAIRS[v] = (short) (LETTERS[v >>> 6] << 8 | LETTERS[v & 0x3f]);
     }
     java.util.Arrays.fill(VALUES_256, (byte) -1);
     System.arraycopy(VALUES, 0, VALUES_256, 0, 128);
@@ -51,16 +59,20 @@ public final class Base64Url {
    */
   public static String encodeInPlace(byte[] buf, int off, int n) {
     byte[] letters = LETTERS;
+    short[] pairs = PAIRS;
     int groups = n / 3;
-    // Indexes linear in the loop counter, so that the compiler can drop the bounds checks.
-    for (int k = 0; k < groups; k++) {
+    // Four bytes read at once (the fourth belongs to the next group and is ignored; the last group,
+    // whose fourth byte would lie past the array, is read byte by byte), four characters written at
+    // once from two lookups of twelve bits each.
+    int k = 0;
+    for (; k < groups - 1; k++) {
+      int v = (int) INT_BE.get(buf, off + 3 * k) >>> 8;
+      INT_BE.set(buf, 4 * k, pairs[v >>> 12] << 16 | pairs[v & 0xfff] & 0xffff);
+    }
+    if (k < groups) {
       int i = off + 3 * k;
       int v = (buf[i] & 0xff) << 16 | (buf[i + 1] & 0xff) << 8 | (buf[i + 2] & 0xff);
-      int o = 4 * k;
-      buf[o] = letters[v >>> 18];
-      buf[o + 1] = letters[(v >>> 12) & 0x3f];
-      buf[o + 2] = letters[(v >>> 6) & 0x3f];
-      buf[o + 3] = letters[v & 0x3f];
+      INT_BE.set(buf, 4 * k, pairs[v >>> 12] << 16 | pairs[v & 0xfff] & 0xffff);
     }
     int i = off + 3 * groups;
     int o = 4 * groups;
@@ -126,22 +138,42 @@ public final class Base64Url {
   }
 
   /**
-   * The fast path: canonical input decoded in place, in the one array that holds the text's
-   * characters (non-Latin-1 characters become '?', which is outside the alphabet); the decoded
-   * bytes are the array's first {@code size}. The validity of a whole group is one sign test: an
-   * invalid character maps to -1, which makes the group's combined value negative. Null for anything
-   * but canonical input; the reference decoder then runs and explains the refusal.
+   * The fast path: the JDK's decoder (intrinsified on x86, several times faster than the loop
+   * below) when its lenient result is also the strict one, else null and the reference decoder
+   * runs and explains the refusal. The JDK refuses every character outside the base64url alphabet
+   * except '=' padding, which we refuse: padded input decodes shorter than {@code size}. It does not
+   * check the unused trailing bits; they are checked here.
    */
   private static byte[] decodeCanonical(String text, int size) {
-    byte[] buf = decodeInPlace(text);
-    return buf == null ? null : java.util.Arrays.copyOf(buf, size);
+    byte[] out;
+    try {
+      out = DECODER.decode(text);
+    } catch (IllegalArgumentException e) { // malformed input only: a valid header never gets here
+      return null;
+    }
+    if (out.length != size) {
+      return null;
+    }
+    int n = text.length();
+    int rest = n % 4;
+    if (rest == 2 && (VALUES[text.charAt(n - 1)] & 0x0f) != 0
+        || rest == 3 && (VALUES[text.charAt(n - 1)] & 0x03) != 0) {
+      return null;
+    }
+    return out;
   }
 
   /**
    * Decodes canonical base64url {@code text} into the first {@link #decodedLength} bytes of an
    * array of {@code text.length()} bytes, or returns null for anything else (then
-   * {@link #decode(CharSequence)} explains the refusal). One array, written in place: each group of
-   * four characters is read before its three bytes are written behind it.
+   * {@link #decode(CharSequence)} explains the refusal).
+   *
+   * <p>One array: the text's characters (non-Latin-1 ones become '?', outside the alphabet), decoded
+   * in place by the JDK's decoder, whose vectorised loop is several times faster than ours. In place
+   * works with any decoder that reads its input front to back before writing each chunk's output,
+   * which lands behind it; the JDK does not promise it, so callers that must not be fooled check
+   * what they got: the codec verifies the MAC of the result, and on a mismatch decides on the
+   * reference path, which decodes the text again with {@link #decode(CharSequence)}.
    */
   public static byte[] decodeInPlace(String text) {
     int n = text.length();
@@ -149,38 +181,21 @@ public final class Base64Url {
       return null;
     }
     byte[] buf = text.getBytes(StandardCharsets.ISO_8859_1);
-    byte[] values = VALUES_256;
-    int invalid = 0;
-    int groups = n / 4;
-    // Indexes linear in the loop counter, so that the compiler can drop the bounds checks.
-    for (int k = 0; k < groups; k++) {
-      int i = 4 * k;
-      int v = values[buf[i] & 0xff] << 18 | values[buf[i + 1] & 0xff] << 12
-          | values[buf[i + 2] & 0xff] << 6 | values[buf[i + 3] & 0xff];
-      invalid |= v;
-      int o = 3 * k;
-      buf[o] = (byte) (v >>> 16);
-      buf[o + 1] = (byte) (v >>> 8);
-      buf[o + 2] = (byte) v;
+    int rest = n % 4;
+    if (rest == 2 && (value256(buf[n - 1]) & 0x0f) != 0 || rest == 3 && (value256(buf[n - 1]) & 0x03) != 0) {
+      return null; // unused trailing bits set (the JDK ignores them): not canonical
     }
-    int i = 4 * groups;
-    int o = 3 * groups;
-    int rest = n - i;
-    if (rest == 2) {
-      int a = values[buf[i] & 0xff];
-      int b = values[buf[i + 1] & 0xff];
-      invalid |= a | b | -(b & 0x0f); // unused bits set: not canonical
-      buf[o] = (byte) (a << 2 | b >>> 4);
-    } else if (rest == 3) {
-      int a = values[buf[i] & 0xff];
-      int b = values[buf[i + 1] & 0xff];
-      int c = values[buf[i + 2] & 0xff];
-      invalid |= a | b | c | -(c & 0x03);
-      int v = a << 10 | b << 4 | c >>> 2;
-      buf[o] = (byte) (v >>> 8);
-      buf[o + 1] = (byte) v;
+    int written;
+    try {
+      written = DECODER.decode(buf, buf);
+    } catch (IllegalArgumentException e) { // a character outside the alphabet: never in a valid header
+      return null;
     }
-    return invalid < 0 ? null : buf;
+    return written == decodedLength(n) ? buf : null; // shorter: '=' padding, which we refuse
+  }
+
+  private static int value256(byte c) {
+    return VALUES_256[c & 0xff];
   }
 
   /** Number of bytes that {@code n} characters of unpadded base64url decode to ({@code n % 4 != 1}). */
