@@ -302,13 +302,20 @@ final class WireDescriptor {
     throw fail();
   }
 
-  /** A minimal varint below 2^32. */
+  /** A minimal varint below 2^32; the one-byte case small enough to be inlined everywhere. */
   private int uint32() {
-    byte b = pos < limit ? buf[pos] : -1;
-    if (b >= 0) { // the usual case: one byte
-      pos++;
-      return b;
+    int p = pos;
+    if (p < limit) {
+      byte b = buf[p];
+      if (b >= 0) {
+        pos = p + 1;
+        return b;
+      }
     }
+    return longUint32();
+  }
+
+  private int longUint32() {
     long v = varint();
     if (v >>> 32 != 0) {
       throw fail();

@@ -17,6 +17,8 @@ public final class Base64Url {
   private static final byte[] VALUES = new byte[128];
   /** Two characters (high and low byte) for each 12-bit value. */
   private static final short[] PAIRS = new short[4096];
+  private static final java.lang.invoke.VarHandle LONG_BE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private static final java.lang.invoke.VarHandle INT_BE =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private static final byte[] VALUES_256 = new byte[256];
@@ -61,10 +63,18 @@ public final class Base64Url {
     byte[] letters = LETTERS;
     short[] pairs = PAIRS;
     int groups = n / 3;
-    // Four bytes read at once (the fourth belongs to the next group and is ignored; the last group,
-    // whose fourth byte would lie past the array, is read byte by byte), four characters written at
-    // once from two lookups of twelve bits each.
+    // Two groups at a time: eight bytes read at once (the last two belong to the next group and are
+    // ignored), eight characters written at once from four lookups of twelve bits each. Then one
+    // group at a time the same way, four bytes read (the last group byte by byte, as its fourth byte
+    // would lie past the array). The writes stay behind the reads: see above.
     int k = 0;
+    for (; k + 3 < groups; k += 2) {
+      long v = (long) LONG_BE.get(buf, off + 3 * k) >>> 16;
+      LONG_BE.set(buf, 4 * k, (long) (pairs[(int) (v >>> 36)] & 0xffff) << 48
+          | (long) (pairs[(int) (v >>> 24) & 0xfff] & 0xffff) << 32
+          | (long) (pairs[(int) (v >>> 12) & 0xfff] & 0xffff) << 16
+          | pairs[(int) v & 0xfff] & 0xffff);
+    }
     for (; k < groups - 1; k++) {
       int v = (int) INT_BE.get(buf, off + 3 * k) >>> 8;
       INT_BE.set(buf, 4 * k, pairs[v >>> 12] << 16 | pairs[v & 0xfff] & 0xffff);
