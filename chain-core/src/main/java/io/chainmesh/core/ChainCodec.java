@@ -24,6 +24,14 @@ import org.slf4j.LoggerFactory;
  * correct, compared in constant time); descriptor bytes; major version; limits and structure;
  * validity window against the injected {@link Clock}. Whatever the input, it returns a valid
  * descriptor or throws a {@link ChainException} — never any other exception.
+ *
+ * <p>Two paths, one behaviour. A header in the form this codec writes (canonical envelope and
+ * field order, no unknown fields, no raw-URL segments) is verified and validated on its bytes, and
+ * the descriptor keeps them: its segments, metadata and route are read from them when asked for,
+ * and after {@link ChainDescriptor#advance} or {@link ChainDescriptor#recordFinal} it is
+ * re-encoded by patching pointer and hop limit and appending the record. Everything else — and
+ * every refusal — takes the reference path (protobuf messages and the model), which is the
+ * specification: the fast path accepts only what it accepts and writes exactly the bytes it writes.
  */
 public final class ChainCodec {
   /** The only envelope version defined. */
@@ -230,6 +238,7 @@ public final class ChainCodec {
    * envelope written at its end and encoded in place towards its start. Null when the header would
    * be too long (the reference encoder then refuses it).
    */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the key id is ASCII
   private String encodePatched(ChainDescriptor d, WireDescriptor wire) {
     HmacKey signer = keys.keyRing().signer();
     List<RouteRecord> appended = d.appendedRoute();

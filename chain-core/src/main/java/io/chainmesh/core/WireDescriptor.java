@@ -99,6 +99,8 @@ final class WireDescriptor {
       w.scanDescriptor();
       return w;
     } catch (NotCanonical | ArrayIndexOutOfBoundsException e) {
+      // NotCanonical: the input is unusual or invalid. An index out of bounds would be a bug in the
+      // scan; the reference path still decides correctly, so it is not let out of decode either.
       return null;
     }
   }
@@ -1023,6 +1025,7 @@ final class WireDescriptor {
     return size + 2; // the outcome, 1 to 4
   }
 
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the node id is ASCII
   private static int writeRecord(byte[] out, int o, RouteRecord r) {
     if (r.segmentIndex() != 0) {
       out[o++] = 1 << 3;
