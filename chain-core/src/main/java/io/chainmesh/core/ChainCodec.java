@@ -144,11 +144,14 @@ public final class ChainCodec {
     if (headerValue instanceof String text) {
       byte[] buf = Base64Url.decodeInPlace(text);
       if (buf != null) {
-        int length = Base64Url.decodedLength(text.length());
-        ChainDescriptor fast = decodeCanonical(buf, length, nowMillis);
-        return fast != null ? fast : decodeReference(buf, length, nowMillis);
+        ChainDescriptor fast = decodeCanonical(buf, Base64Url.decodedLength(text.length()), nowMillis);
+        if (fast != null) {
+          return fast;
+        }
       }
     }
+    // The reference path decodes the text again on its own: it never relies on the in-place
+    // decoding, whose bytes the fast path trusts only once their MAC has matched.
     byte[] bytes = Base64Url.decode(headerValue); // refuses non-canonical base64url, naming the offset
     return decodeReference(bytes, bytes.length, nowMillis);
   }
@@ -176,8 +179,9 @@ public final class ChainCodec {
   /**
    * The fast path: an envelope in the reference encoder's exact layout, a known key and a correct
    * MAC, and a descriptor that {@link WireDescriptor#scan} accepts, which then stays in its bytes.
-   * Null whenever anything is different, and the reference decoder decides; it would reach the
-   * same verdict, but also knows how to explain a refusal.
+   * Null when the envelope is unusual or its MAC does not match: the reference decoder then decides
+   * from the header text. Once the MAC has matched, the bytes are those the signer wrote, so a
+   * descriptor the scan does not accept is handed to the reference parser right here.
    */
   private ChainDescriptor decodeCanonical(byte[] bytes, int n, long nowMillis) {
     // version = 1
