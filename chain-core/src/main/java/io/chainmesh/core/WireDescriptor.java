@@ -81,6 +81,8 @@ final class WireDescriptor {
 
   private int pos;
   private int limit;
+  /** 8-bit hashes of the first metadata keys, edge then context, one per byte. */
+  private long keyHashes;
 
   private WireDescriptor(byte[] buf, int start, int end, DecodeLimits limits) {
     this.buf = buf;
@@ -193,14 +195,14 @@ final class WireDescriptor {
           if (edgeCount++ == 0) {
             edgeOff = tagAt;
           }
-          scanEntry(limits.maxMetadataKeyLength());
+          keyHashes |= scanEntry(limits.maxMetadataKeyLength()) << 8 * (edgeCount - 1 & 7);
         }
         case 9 -> {
           expect(wireType, WIRE_LENGTH);
           if (contextCount++ == 0) {
             contextOff = tagAt;
           }
-          scanEntry(limits.maxMetadataKeyLength());
+          keyHashes |= scanEntry(limits.maxMetadataKeyLength()) << 8 * (edgeCount + contextCount - 1 & 7);
         }
         case 10 -> {
           expect(wireType, WIRE_VARINT);
@@ -395,8 +397,11 @@ final class WireDescriptor {
     limit = outer;
   }
 
-  /** A metadata entry or argument: a valid key, a value of valid UTF-8 within the limits. */
-  private void scanEntry(int maxKeyLength) {
+  /**
+   * A metadata entry or argument: a valid key, a value of valid UTF-8 within the limits. Returns an
+   * 8-bit hash of the key.
+   */
+  private long scanEntry(int maxKeyLength) {
     int n = length();
     int outer = limit;
     limit = pos + n;
@@ -408,6 +413,7 @@ final class WireDescriptor {
     if (keyLen > maxKeyLength || !isKey(pos, keyLen)) {
       throw fail();
     }
+    long hash = hash(pos, keyLen);
     pos += keyLen;
     if (pos < limit) {
       if (buf[pos] != (2 << 3 | WIRE_LENGTH)) {
@@ -424,6 +430,7 @@ final class WireDescriptor {
       throw fail();
     }
     limit = outer;
+    return hash;
   }
 
   /** A route record; returns its segment index, which must follow {@code previous} and not pass the pointer. */
@@ -547,8 +554,23 @@ final class WireDescriptor {
 
   /** A lower-case DNS name of RFC 1123 labels, as {@link Syntax#dnsNameProblem} defines it. */
   private boolean isDnsName(int off, int len) {
-    if (len == 0 || len > Syntax.MAX_DNS_NAME || !allIn(off, off + len, DNS)) {
+    if (len == 0 || len > Syntax.MAX_DNS_NAME) {
       return false;
+    }
+    long dots = 0;
+    long nonDigits = 0;
+    for (int i = off, stop = off + len; i < stop; i += 8) {
+      int n = Math.min(8, stop - i);
+      long w = word(i, n);
+      long used = n == 8 ? HIGHS : HIGHS & (1L << 8 * n) - 1;
+      if ((w & HIGHS) != 0 || (lanesOf(w, DNS) & used) != used) {
+        return false;
+      }
+      dots |= within(w, '.', '.');
+      nonDigits |= used & ~within(w, '0', '9');
+    }
+    if (dots == 0) { // one label, the usual case
+      return len <= Syntax.MAX_DNS_LABEL && buf[off] != '-' && buf[off + len - 1] != '-' && nonDigits != 0;
     }
     int stop = off + len;
     int labelStart = off;
@@ -607,22 +629,15 @@ final class WireDescriptor {
       return;
     }
     if (total <= 8) {
-      // An 8-bit hash per key, packed in a long: distinct hashes prove distinct keys.
-      long hashes = 0;
-      int p = edgeOff;
-      for (int i = 0; i < total; i++) {
-        if (i == edgeCount) {
-          p = contextOff;
-        }
-        long h = keyHash(p);
+      // The keys' 8-bit hashes, gathered by the scan: distinct hashes prove distinct keys.
+      for (int i = 1; i < total; i++) {
+        long h = keyHashes >>> 8 * i & 0xff;
         for (int j = 0; j < i; j++) {
-          if ((hashes >>> 8 * j & 0xff) == h) {
+          if ((keyHashes >>> 8 * j & 0xff) == h) {
             checkUniquePairwise();
             return;
           }
         }
-        hashes |= h << 8 * i;
-        p = nextEntry(p);
       }
       return;
     }
@@ -646,12 +661,10 @@ final class WireDescriptor {
     }
   }
 
-  /** 8 bits of a hash of the key of the entry at {@code entry}. */
-  private long keyHash(int entry) {
-    int at = keyLengthAt(entry);
-    int from = keyStart(at);
-    int to = from + keyLength(at);
-    long h = to - from;
+  /** 8 bits of a hash of {@code buf[from, from + n)}. */
+  private long hash(int from, int n) {
+    int to = from + n;
+    long h = n;
     for (int i = from; i < to; i += 8) {
       h = (h ^ word(i, Math.min(8, to - i))) * 0x9E3779B97F4A7C15L;
     }
@@ -1057,12 +1070,7 @@ final class WireDescriptor {
   }
 
   static int varintSize(long value) {
-    int size = 1;
-    while ((value & ~0x7fL) != 0) {
-      value >>>= 7;
-      size++;
-    }
-    return size;
+    return (70 - Long.numberOfLeadingZeros(value | 1)) / 7; // 7 bits a byte, at least one byte
   }
 
   static int writeVarint(byte[] out, int o, long value) {
