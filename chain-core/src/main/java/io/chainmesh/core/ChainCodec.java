@@ -10,6 +10,7 @@ import io.chainmesh.core.internal.proto.Envelope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,14 @@ import org.slf4j.LoggerFactory;
  * correct, compared in constant time); descriptor bytes; major version; limits and structure;
  * validity window against the injected {@link Clock}. Whatever the input, it returns a valid
  * descriptor or throws a {@link ChainException} — never any other exception.
+ *
+ * <p>Two paths, one behaviour. A header in the form this codec writes (canonical envelope and
+ * field order, no unknown fields, no raw-URL segments) is verified and validated on its bytes, and
+ * the descriptor keeps them: its segments, metadata and route are read from them when asked for,
+ * and after {@link ChainDescriptor#advance} or {@link ChainDescriptor#recordFinal} it is
+ * re-encoded by patching pointer and hop limit and appending the record. Everything else — and
+ * every refusal — takes the reference path (protobuf messages and the model), which is the
+ * specification: the fast path accepts only what it accepts and writes exactly the bytes it writes.
  */
 public final class ChainCodec {
   /** The only envelope version defined. */
@@ -73,6 +82,21 @@ public final class ChainCodec {
    *     {@link Reason#DESCRIPTOR_TOO_LARGE} if the header would be longer than allowed
    */
   public String encode(ChainDescriptor descriptor) {
+    WireDescriptor wire = descriptor.wire();
+    if (wire != null && wire.canPatch(descriptor.appendedRoute(), limits)) {
+      String header = encodePatched(descriptor, wire);
+      if (header != null) {
+        return header;
+      }
+    }
+    return encodeReference(descriptor);
+  }
+
+  /**
+   * The reference encoder: the model mapped to protobuf messages, checked, serialised. Every
+   * descriptor can take it; {@link #encode} uses it for all but those decoded on the fast path.
+   */
+  String encodeReference(ChainDescriptor descriptor) {
     Descriptor message = DescriptorMapping.toProto(descriptor);
     DescriptorMapping.checkLimits(message, limits);
     byte[] bytes = message.toByteArray();
@@ -116,11 +140,140 @@ public final class ChainCodec {
   }
 
   private ChainDescriptor decode(CharSequence headerValue, long nowMillis) {
-    Envelope envelope = parseEnvelope(headerValue);
+    checkHeaderLength(headerValue);
+    if (headerValue instanceof String text) {
+      byte[] buf = Base64Url.decodeInPlace(text);
+      if (buf != null) {
+        ChainDescriptor fast = decodeCanonical(buf, Base64Url.decodedLength(text.length()), nowMillis);
+        if (fast != null) {
+          return fast;
+        }
+      }
+    }
+    // The reference path decodes the text again on its own: it never relies on the in-place
+    // decoding, whose bytes the fast path trusts only once their MAC has matched.
+    byte[] bytes = Base64Url.decode(headerValue); // refuses non-canonical base64url, naming the offset
+    return decodeReference(bytes, bytes.length, nowMillis);
+  }
+
+  /**
+   * The reference decoder, from the decoded header on: protobuf parse of the envelope, integrity,
+   * protobuf parse of the descriptor, limits, model, validity window. It decides every input the
+   * fast path does not accept, and so gives every refusal its reason, field and offset.
+   */
+  private ChainDescriptor decodeReference(byte[] bytes, int length, long nowMillis) {
+    Envelope envelope = parseEnvelope(bytes, length);
     verify(envelope);
     ChainDescriptor descriptor = parseDescriptor(envelope.getDescriptorBytes());
-    checkValidity(descriptor, nowMillis);
+    checkValidity(descriptor.issuedAt().toEpochMilli(), descriptor.expiresAt().toEpochMilli(), nowMillis);
     return descriptor;
+  }
+
+  /** {@link #decode(CharSequence)} on the reference path only: for tests comparing the two paths. */
+  ChainDescriptor decodeReference(CharSequence headerValue, long nowMillis) {
+    checkHeaderLength(headerValue);
+    byte[] bytes = Base64Url.decode(headerValue);
+    return decodeReference(bytes, bytes.length, nowMillis);
+  }
+
+  /**
+   * The fast path: an envelope in the reference encoder's exact layout, a known key and a correct
+   * MAC, and a descriptor that {@link WireDescriptor#scan} accepts, which then stays in its bytes.
+   * Null when the envelope is unusual or its MAC does not match: the reference decoder then decides
+   * from the header text. Once the MAC has matched, the bytes are those the signer wrote, so a
+   * descriptor the scan does not accept is handed to the reference parser right here.
+   */
+  private ChainDescriptor decodeCanonical(byte[] bytes, int n, long nowMillis) {
+    // version = 1
+    if (n < 2 || bytes[0] != (1 << 3) || bytes[1] != ENVELOPE_VERSION) {
+      return null;
+    }
+    int p = 2;
+    // key_id: a token of at most 64 characters, so its length is one byte
+    if (p + 1 >= n || bytes[p] != (2 << 3 | 2) || bytes[p + 1] <= 0) {
+      return null;
+    }
+    int keyLen = bytes[p + 1];
+    int keyOff = p + 2;
+    p = keyOff + keyLen;
+    // descriptor_bytes
+    if (p >= n || bytes[p] != (3 << 3 | 2)) {
+      return null;
+    }
+    p++;
+    int descLen = 0;
+    for (int shift = 0; ; shift += 7) {
+      if (p >= n || shift > 21) {
+        return null;
+      }
+      byte b = bytes[p++];
+      descLen |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        if (b == 0 && shift > 0) {
+          return null;
+        }
+        break;
+      }
+    }
+    int descOff = p;
+    // mac: 32 bytes, and nothing after it
+    int macTag = descOff + descLen;
+    if (descLen <= 0 || macTag + 2 + HmacKey.MAC_BYTES != n || bytes[macTag] != (4 << 3 | 2)
+        || bytes[macTag + 1] != HmacKey.MAC_BYTES) {
+      return null;
+    }
+    HmacKey key = keys.keyRing().key(bytes, keyOff, keyLen);
+    if (key == null || !key.verify(ENVELOPE_VERSION, bytes, descOff, descLen, macTag + 2)) {
+      return null;
+    }
+    WireDescriptor wire = WireDescriptor.scan(bytes, descOff, descLen, limits);
+    if (wire == null) { // verified, but unusual or invalid: the reference path parses it where it lies
+      ChainDescriptor descriptor = parseDescriptor(UnsafeByteOperations.unsafeWrap(bytes, descOff, descLen));
+      checkValidity(descriptor.issuedAt().toEpochMilli(), descriptor.expiresAt().toEpochMilli(), nowMillis);
+      return descriptor;
+    }
+    checkValidity(wire.issuedAtMs, wire.expiresAtMs, nowMillis);
+    return ChainDescriptor.fromWire(wire);
+  }
+
+  /**
+   * {@link #encode} for a descriptor decoded on the fast path: its bytes with pointer and hop limit
+   * patched and the new route records appended, MAC'd and base64url-encoded in one array, the
+   * envelope written at its end and encoded in place towards its start. Null when the header would
+   * be too long (the reference encoder then refuses it).
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the key id is ASCII
+  private String encodePatched(ChainDescriptor d, WireDescriptor wire) {
+    HmacKey signer = keys.keyRing().signer();
+    List<RouteRecord> appended = d.appendedRoute();
+    int descLen = wire.patchedSize(d.pointer(), d.hopLimit(), appended);
+    int keyLen = signer == null ? 0 : signer.id().length(); // a token of at most 64 characters
+    int envLen = 2 + (signer == null ? 0 : 2 + keyLen) + 1 + WireDescriptor.varintSize(descLen) + descLen
+        + (signer == null ? 0 : 2 + HmacKey.MAC_BYTES);
+    int headerLen = Base64Url.encodedLength(envLen);
+    if (headerLen > limits.maxHeaderBytes()) {
+      return null;
+    }
+    byte[] out = new byte[headerLen];
+    int o = headerLen - envLen;
+    out[o++] = 1 << 3;
+    out[o++] = ENVELOPE_VERSION;
+    if (signer != null) {
+      out[o++] = 2 << 3 | 2;
+      out[o++] = (byte) keyLen;
+      signer.id().getBytes(0, keyLen, out, o); // ASCII
+      o += keyLen;
+    }
+    out[o++] = 3 << 3 | 2;
+    o = WireDescriptor.writeVarint(out, o, descLen);
+    int descOff = o;
+    o = wire.writeDescriptor(out, o, d.pointer(), d.hopLimit(), appended);
+    if (signer != null) {
+      out[o++] = 4 << 3 | 2;
+      out[o++] = HmacKey.MAC_BYTES;
+      signer.mac(ENVELOPE_VERSION, out, descOff, descLen, out, o);
+    }
+    return Base64Url.encodeInPlace(out, headerLen - envLen, envLen);
   }
 
   /**
@@ -131,10 +284,12 @@ public final class ChainCodec {
    * @throws ChainException for malformed input or limit breaches
    */
   public ChainDescriptor decodeUnverified(CharSequence headerValue) {
-    return parseDescriptor(parseEnvelope(headerValue).getDescriptorBytes());
+    checkHeaderLength(headerValue);
+    byte[] bytes = Base64Url.decode(headerValue);
+    return parseDescriptor(parseEnvelope(bytes, bytes.length).getDescriptorBytes());
   }
 
-  private Envelope parseEnvelope(CharSequence headerValue) {
+  private void checkHeaderLength(CharSequence headerValue) {
     int length = headerValue.length();
     if (length > limits.maxHeaderBytes()) {
       throw ChainException.of(Reason.DESCRIPTOR_TOO_LARGE,
@@ -143,10 +298,12 @@ public final class ChainCodec {
     if (length == 0) {
       throw ChainException.of(Reason.DESCRIPTOR_MALFORMED, "the descriptor header is empty");
     }
-    byte[] bytes = Base64Url.decode(headerValue);
+  }
+
+  private Envelope parseEnvelope(byte[] bytes, int length) {
     // Aliasing: the envelope's bytes fields share this array, which nothing writes again, instead
     // of copying it; the descriptor is then parsed and MAC'd where it lies.
-    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes, 0, length).newCodedInput();
     in.enableAliasing(true);
     Envelope envelope;
     try {
@@ -209,9 +366,7 @@ public final class ChainCodec {
     return DescriptorMapping.fromProto(message);
   }
 
-  private void checkValidity(ChainDescriptor d, long now) {
-    long issued = d.issuedAt().toEpochMilli();
-    long expires = d.expiresAt().toEpochMilli();
+  private void checkValidity(long issued, long expires, long now) {
     if (issued > now + skewMillis) {
       throw ChainException.atField(Reason.DESCRIPTOR_NOT_YET_VALID, "issuedAt",
           "the descriptor is issued " + (issued - now) + " ms in the future");

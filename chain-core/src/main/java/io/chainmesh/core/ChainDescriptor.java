@@ -40,19 +40,30 @@ public final class ChainDescriptor {
   private final int minorVersion;
   private final ChainId chainId;
   private final String chainName;
-  private final List<Segment> segments;
+  private final int segmentCount;
   private final int pointer;
   private final int hopLimit;
-  private final Map<String, String> edgeMetadata;
-  private final Map<String, String> contextMetadata;
   private final Instant issuedAt;
   private final Instant expiresAt;
   private final Instant deadline;
   private final ReturnMode returnMode;
   private final Segment replyTo;
-  private final List<RouteRecord> route;
   private final int insertedSegments;
   final UnknownFieldSet unknownFields;
+  /**
+   * The verified bytes this descriptor was decoded from on the fast path, or null for one built or
+   * decoded into the model. When set, chain name, reply-to, times, segments, metadata and the route
+   * are read from it (the collections once, when first asked for), and the fields above that hold
+   * them stay null.
+   */
+  private final WireDescriptor wire;
+  /** Route records appended to {@link #wire}'s since it was decoded; empty without {@code wire}. */
+  private final List<RouteRecord> appended;
+  // Read from wire when first asked for (volatile: published safely to any thread); set at once otherwise.
+  private volatile List<Segment> segments;
+  private volatile Map<String, String> edgeMetadata;
+  private volatile Map<String, String> contextMetadata;
+  private volatile List<RouteRecord> route;
 
   private ChainDescriptor(Builder b, List<Segment> segments, Map<String, String> edge,
       Map<String, String> context, List<RouteRecord> route) {
@@ -60,6 +71,7 @@ public final class ChainDescriptor {
     this.chainId = b.chainId;
     this.chainName = b.chainName;
     this.segments = segments;
+    this.segmentCount = segments.size();
     this.pointer = b.pointer;
     this.hopLimit = b.hopLimit;
     this.edgeMetadata = edge;
@@ -72,6 +84,42 @@ public final class ChainDescriptor {
     this.route = route;
     this.insertedSegments = b.insertedSegments;
     this.unknownFields = b.unknownFields;
+    this.wire = null;
+    this.appended = List.of();
+  }
+
+  /** A descriptor over verified bytes, with the pointer and hop limit given and records appended. */
+  private ChainDescriptor(WireDescriptor wire, int pointer, int hopLimit, List<RouteRecord> appended) {
+    this.minorVersion = wire.minorVersion;
+    this.chainId = ChainId.of(wire.idHigh, wire.idLow);
+    this.chainName = null;
+    this.segmentCount = wire.segmentCount;
+    this.pointer = pointer;
+    this.hopLimit = hopLimit;
+    this.issuedAt = null;
+    this.expiresAt = null;
+    this.deadline = null;
+    this.returnMode = wire.async ? ReturnMode.ASYNC : ReturnMode.SYNC;
+    this.replyTo = null;
+    this.insertedSegments = wire.insertedSegments;
+    this.unknownFields = UnknownFieldSet.getDefaultInstance();
+    this.wire = wire;
+    this.appended = appended;
+  }
+
+  /** The descriptor held in bytes that {@link WireDescriptor#scan} accepted. */
+  static ChainDescriptor fromWire(WireDescriptor wire) {
+    return new ChainDescriptor(wire, wire.pointer, wire.hopLimit, List.of());
+  }
+
+  /** The bytes this descriptor was decoded from on the fast path, or null. */
+  WireDescriptor wire() {
+    return wire;
+  }
+
+  /** Route records appended since {@link #wire()} was decoded. */
+  List<RouteRecord> appendedRoute() {
+    return appended;
   }
 
   /** A builder for a new chain with a fresh random {@link ChainId}. */
@@ -96,12 +144,23 @@ public final class ChainDescriptor {
 
   /** The catalogue entry that built this chain, if the edge named it. */
   public Optional<String> chainName() {
-    return Optional.ofNullable(chainName);
+    return Optional.ofNullable(wire != null ? wire.chainName() : chainName);
   }
 
   /** All segments in visiting order, including those already served; unmodifiable. */
   public List<Segment> segments() {
-    return segments;
+    List<Segment> list = segments;
+    if (list == null) {
+      list = wire.segments();
+      segments = list;
+    }
+    return list;
+  }
+
+  /** Segment {@code index}, read alone from the bytes when the list has not been read. */
+  private Segment segment(int index) {
+    List<Segment> list = segments;
+    return list != null ? list.get(index) : wire.segment(index);
   }
 
   /** Index of the segment being served. */
@@ -111,22 +170,22 @@ public final class ChainDescriptor {
 
   /** The segment being served: {@code segments().get(pointer())}. */
   public Segment currentSegment() {
-    return segments.get(pointer);
+    return segment(pointer);
   }
 
   /** Whether the current segment is the last one. */
   public boolean isLastSegment() {
-    return pointer == segments.size() - 1;
+    return pointer == segmentCount - 1;
   }
 
   /** The segment after the current one, unless the current one is the last. */
   public Optional<Segment> nextSegment() {
-    return isLastSegment() ? Optional.empty() : Optional.of(segments.get(pointer + 1));
+    return isLastSegment() ? Optional.empty() : Optional.of(segment(pointer + 1));
   }
 
   /** The segments after the current one, in visiting order; unmodifiable. */
   public List<Segment> remainingSegments() {
-    return segments.subList(pointer + 1, segments.size());
+    return segments().subList(pointer + 1, segmentCount);
   }
 
   /** Hops this descriptor may still take; at least 1. */
@@ -136,32 +195,45 @@ public final class ChainDescriptor {
 
   /** Entries set by the edge; read-only for hops; unmodifiable, in insertion order. */
   public Map<String, String> edgeMetadata() {
-    return edgeMetadata;
+    Map<String, String> map = edgeMetadata;
+    if (map == null) {
+      map = wire.edgeMetadata();
+      edgeMetadata = map;
+    }
+    return map;
   }
 
   /** Entries added by hops; unmodifiable, in insertion order. */
   public Map<String, String> contextMetadata() {
-    return contextMetadata;
+    Map<String, String> map = contextMetadata;
+    if (map == null) {
+      map = wire.contextMetadata();
+      contextMetadata = map;
+    }
+    return map;
   }
 
   /** A metadata value, edge entries first (keys never collide between the two). */
   public Optional<String> metadata(String key) {
-    String value = edgeMetadata.get(key);
-    return Optional.ofNullable(value != null ? value : contextMetadata.get(key));
+    String value = edgeMetadata().get(key);
+    return Optional.ofNullable(value != null ? value : contextMetadata().get(key));
   }
 
   /** When the edge issued the descriptor, at millisecond resolution. */
   public Instant issuedAt() {
-    return issuedAt;
+    return wire != null ? Instant.ofEpochMilli(wire.issuedAtMs) : issuedAt;
   }
 
   /** When the descriptor stops being accepted (anti-replay), at millisecond resolution. */
   public Instant expiresAt() {
-    return expiresAt;
+    return wire != null ? Instant.ofEpochMilli(wire.expiresAtMs) : expiresAt;
   }
 
   /** The instant by which the whole chain must have answered, if the edge set one. */
   public Optional<Instant> deadline() {
+    if (wire != null) {
+      return wire.deadlineMs == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(wire.deadlineMs));
+    }
     return Optional.ofNullable(deadline);
   }
 
@@ -172,12 +244,17 @@ public final class ChainDescriptor {
 
   /** Where the last hop delivers the result; present exactly in {@link ReturnMode#ASYNC} mode. */
   public Optional<Segment> replyTo() {
-    return Optional.ofNullable(replyTo);
+    return Optional.ofNullable(wire != null ? wire.replyTo() : replyTo);
   }
 
   /** The records appended by hops so far, in visiting order; unmodifiable. */
   public List<RouteRecord> route() {
-    return route;
+    List<RouteRecord> list = route;
+    if (list == null) {
+      list = wire.route(appended);
+      route = list;
+    }
+    return list;
   }
 
   /** How many segments hops have inserted as sub-chains over the chain's life. */
@@ -203,16 +280,19 @@ public final class ChainDescriptor {
     }
     if (isLastSegment()) {
       throw ChainException.atField(Reason.POINTER_OUT_OF_RANGE, "pointer",
-          "cannot advance past the last segment (" + pointer + " of " + segments.size() + ")");
+          "cannot advance past the last segment (" + pointer + " of " + segmentCount + ")");
     }
     if (hopLimit <= 1) {
       throw ChainException.atField(Reason.HOP_LIMIT_EXCEEDED, "hopLimit",
           "hop limit exhausted at segment " + pointer + " (" + currentSegment() + ")");
     }
+    if (canAppendToWire(record)) {
+      return new ChainDescriptor(wire, pointer + 1, hopLimit - 1, appendedToWire(record));
+    }
     Builder b = derive();
     b.pointer = pointer + 1;
     b.hopLimit = hopLimit - 1;
-    return b.buildTrusted(segments, edgeMetadata, contextMetadata, appended(record));
+    return b.buildTrusted(segments(), edgeMetadata(), contextMetadata(), appended(record));
   }
 
   /**
@@ -229,7 +309,32 @@ public final class ChainDescriptor {
       throw ChainException.atField(Reason.POINTER_OUT_OF_RANGE, "route",
           "a final record cannot say 'forwarded'; use advance()");
     }
-    return derive().buildTrusted(segments, edgeMetadata, contextMetadata, appended(record));
+    if (canAppendToWire(record)) {
+      return new ChainDescriptor(wire, pointer, hopLimit, appendedToWire(record));
+    }
+    return derive().buildTrusted(segments(), edgeMetadata(), contextMetadata(), appended(record));
+  }
+
+  /**
+   * Whether a record for the current segment can be appended without leaving the bytes: only the
+   * route order is left to check (everything else held when the bytes were decoded, and pointer
+   * and hop limit were checked by the caller); if it fails, the model path refuses it.
+   */
+  private boolean canAppendToWire(RouteRecord record) {
+    if (wire == null) {
+      return false;
+    }
+    int last = appended.isEmpty() ? wire.lastRouteIndex : appended.get(appended.size() - 1).segmentIndex();
+    return record.segmentIndex() > last;
+  }
+
+  private List<RouteRecord> appendedToWire(RouteRecord record) {
+    if (appended.isEmpty()) {
+      return List.of(record);
+    }
+    RouteRecord[] list = appended.toArray(new RouteRecord[appended.size() + 1]);
+    list[appended.size()] = record;
+    return List.of(list);
   }
 
   /**
@@ -251,7 +356,7 @@ public final class ChainDescriptor {
           "inserting " + subChain.size() + " segments would make " + inserted
               + " inserted in this chain; at most " + limits.maxInsertedSegments() + " are allowed");
     }
-    int size = segments.size() + subChain.size();
+    int size = segmentCount + subChain.size();
     if (size > limits.maxSegments()) {
       throw ChainException.atField(Reason.LIMITS_SEGMENTS, "segments",
           "inserting " + subChain.size() + " segments would make " + size
@@ -263,6 +368,7 @@ public final class ChainDescriptor {
           "after inserting " + subChain.size() + " segments, " + needed
               + " hops remain but the hop limit is " + hopLimit);
     }
+    List<Segment> segments = segments();
     List<Segment> list = new ArrayList<>(size);
     list.addAll(segments.subList(0, pointer + 1));
     for (Segment s : subChain) {
@@ -271,7 +377,7 @@ public final class ChainDescriptor {
     list.addAll(segments.subList(pointer + 1, segments.size()));
     Builder b = derive();
     b.insertedSegments = inserted;
-    return b.buildTrusted(Collections.unmodifiableList(list), edgeMetadata, contextMetadata, route);
+    return b.buildTrusted(Collections.unmodifiableList(list), edgeMetadata(), contextMetadata(), route());
   }
 
   /** {@link #insertAfterCurrent(List, DecodeLimits)} under {@link DecodeLimits#DEFAULTS}. */
@@ -288,16 +394,16 @@ public final class ChainDescriptor {
   public ChainDescriptor withContext(String key, String value) {
     Objects.requireNonNull(value, "value");
     checkKey(key, "contextMetadata");
-    if (edgeMetadata.containsKey(key)) {
+    if (edgeMetadata().containsKey(key)) {
       throw ChainException.atField(Reason.METADATA_READ_ONLY, "contextMetadata",
           "metadata key " + ChainException.quote(key) + " was set by the edge and is read-only");
     }
-    if (value.equals(contextMetadata.get(key))) {
+    if (value.equals(contextMetadata().get(key))) {
       return this;
     }
-    LinkedHashMap<String, String> context = new LinkedHashMap<>(contextMetadata);
+    LinkedHashMap<String, String> context = new LinkedHashMap<>(contextMetadata());
     context.put(key, value);
-    return derive().buildTrusted(segments, edgeMetadata, Collections.unmodifiableMap(context), route);
+    return derive().buildTrusted(segments(), edgeMetadata(), Collections.unmodifiableMap(context), route());
   }
 
   private void requireCurrent(RouteRecord record) {
@@ -308,6 +414,7 @@ public final class ChainDescriptor {
   }
 
   private List<RouteRecord> appended(RouteRecord record) {
+    List<RouteRecord> route = route();
     List<RouteRecord> list = new ArrayList<>(route.size() + 1);
     list.addAll(route);
     list.add(record);
@@ -318,14 +425,14 @@ public final class ChainDescriptor {
     Builder b = new Builder();
     b.minorVersion = minorVersion;
     b.chainId = chainId;
-    b.chainName = chainName;
+    b.chainName = chainName().orElse(null);
     b.pointer = pointer;
     b.hopLimit = hopLimit;
-    b.issuedAt = issuedAt;
-    b.expiresAt = expiresAt;
-    b.deadline = deadline;
+    b.issuedAt = issuedAt();
+    b.expiresAt = expiresAt();
+    b.deadline = deadline().orElse(null);
     b.returnMode = returnMode;
-    b.replyTo = replyTo;
+    b.replyTo = replyTo().orElse(null);
     b.insertedSegments = insertedSegments;
     b.unknownFields = unknownFields;
     return b;
@@ -358,25 +465,25 @@ public final class ChainDescriptor {
     return o instanceof ChainDescriptor other
         && minorVersion == other.minorVersion
         && chainId.equals(other.chainId)
-        && Objects.equals(chainName, other.chainName)
-        && segments.equals(other.segments)
+        && chainName().equals(other.chainName())
+        && segments().equals(other.segments())
         && pointer == other.pointer
         && hopLimit == other.hopLimit
-        && Segment.sameEntriesInOrder(edgeMetadata, other.edgeMetadata)
-        && Segment.sameEntriesInOrder(contextMetadata, other.contextMetadata)
-        && issuedAt.equals(other.issuedAt)
-        && expiresAt.equals(other.expiresAt)
-        && Objects.equals(deadline, other.deadline)
+        && Segment.sameEntriesInOrder(edgeMetadata(), other.edgeMetadata())
+        && Segment.sameEntriesInOrder(contextMetadata(), other.contextMetadata())
+        && issuedAt().equals(other.issuedAt())
+        && expiresAt().equals(other.expiresAt())
+        && deadline().equals(other.deadline())
         && returnMode == other.returnMode
-        && Objects.equals(replyTo, other.replyTo)
-        && route.equals(other.route)
+        && replyTo().equals(other.replyTo())
+        && route().equals(other.route())
         && insertedSegments == other.insertedSegments
         && unknownFields.equals(other.unknownFields);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(chainId, segments, pointer, hopLimit, edgeMetadata, contextMetadata, route);
+    return Objects.hash(chainId, segments(), pointer, hopLimit, edgeMetadata(), contextMetadata(), route());
   }
 
   /**
@@ -386,9 +493,10 @@ public final class ChainDescriptor {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("ChainDescriptor{id=").append(chainId);
-    if (chainName != null) {
-      sb.append(", name=").append(chainName);
-    }
+    chainName().ifPresent(name -> sb.append(", name=").append(name));
+    List<Segment> segments = segments();
+    Map<String, String> edgeMetadata = edgeMetadata();
+    Map<String, String> contextMetadata = contextMetadata();
     sb.append(", segments=[");
     for (int i = 0; i < segments.size(); i++) {
       if (i > 0) {
@@ -407,13 +515,9 @@ public final class ChainDescriptor {
       sb.append(", contextMetadata=").append(contextMetadata.keySet());
     }
     sb.append(", mode=").append(returnMode);
-    if (replyTo != null) {
-      sb.append(", replyTo=").append(replyTo);
-    }
-    if (deadline != null) {
-      sb.append(", deadline=").append(deadline);
-    }
-    sb.append(", expiresAt=").append(expiresAt).append(", route=").append(route.size()).append('}');
+    replyTo().ifPresent(segment -> sb.append(", replyTo=").append(segment));
+    deadline().ifPresent(instant -> sb.append(", deadline=").append(instant));
+    sb.append(", expiresAt=").append(expiresAt()).append(", route=").append(route().size()).append('}');
     return sb.toString();
   }
 

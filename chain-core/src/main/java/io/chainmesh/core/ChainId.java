@@ -21,6 +21,11 @@ public final class ChainId {
     this.low = low;
   }
 
+  /** The id of the two big-endian halves of its 16 bytes. */
+  static ChainId of(long high, long low) {
+    return new ChainId(high, low);
+  }
+
   /** A fresh id from a cryptographically strong random source. */
   public static ChainId random() {
     byte[] bytes = new byte[BYTES];

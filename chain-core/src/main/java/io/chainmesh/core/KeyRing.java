@@ -213,6 +213,19 @@ public final class KeyRing implements KeySource {
     return keys.get(id);
   }
 
+  /** The key whose id is the ASCII bytes {@code buf[off, off + len)}, or null; nothing allocated. */
+  HmacKey key(byte[] buf, int off, int len) {
+    if (signer != null && signer.hasId(buf, off, len)) {
+      return signer;
+    }
+    for (HmacKey key : keys.values()) {
+      if (key.hasId(buf, off, len)) {
+        return key;
+      }
+    }
+    return null;
+  }
+
   private Builder toBuilder() {
     Builder b = new Builder();
     b.keys.putAll(keys);

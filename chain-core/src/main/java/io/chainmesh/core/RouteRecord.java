@@ -31,6 +31,20 @@ public final class RouteRecord {
     this.unknownFields = b.unknownFields;
   }
 
+  private RouteRecord(int segmentIndex, String node, Instant start, Duration duration, Outcome outcome) {
+    this.segmentIndex = segmentIndex;
+    this.node = node;
+    this.start = start;
+    this.duration = duration;
+    this.outcome = outcome;
+    this.unknownFields = UnknownFieldSet.getDefaultInstance();
+  }
+
+  /** A record read from bytes that were already validated: no checks. */
+  static RouteRecord trusted(int segmentIndex, String node, Instant start, Duration duration, Outcome outcome) {
+    return new RouteRecord(segmentIndex, node, start, duration, outcome);
+  }
+
   /** A builder; every field but {@code outcome} must be set. */
   public static Builder builder() {
     return new Builder();

@@ -63,6 +63,11 @@ public final class Segment {
     return new Builder(null, checkUrl(url)).build();
   }
 
+  /** A logical segment read from bytes that were already validated: no checks, no copies. */
+  static Segment trusted(String service, String function, Map<String, String> arguments) {
+    return new Segment(service, function, null, arguments, UnknownFieldSet.getDefaultInstance());
+  }
+
   static Builder urlBuilder(URI url) {
     return new Builder(null, url);
   }

@@ -2,6 +2,7 @@ package io.chainmesh.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,5 +109,42 @@ class Base64UrlTest {
   void emptyTextIsNoBytes() {
     assertEquals(0, Base64Url.decode("").length);
     assertEquals("", Base64Url.encode(new byte[0]));
+  }
+
+  @Test
+  void encodesInPlaceExactlyAsTheJdkForEveryLengthUpTo300() {
+    Random random = new Random(7);
+    for (int n = 0; n <= 300; n++) {
+      byte[] bytes = new byte[n];
+      random.nextBytes(bytes);
+      byte[] buf = new byte[Base64Url.encodedLength(n)];
+      random.nextBytes(buf); // whatever lies before the input is overwritten
+      System.arraycopy(bytes, 0, buf, buf.length - n, n);
+
+      assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+          Base64Url.encodeInPlace(buf, buf.length - n, n), "length " + n);
+    }
+  }
+
+  @Test
+  void decodesInPlaceIntoThePrefixOfTheTextsArrayForEveryLengthUpTo300() {
+    Random random = new Random(11);
+    for (int n = 0; n <= 300; n++) {
+      byte[] bytes = new byte[n];
+      random.nextBytes(bytes);
+      String text = Base64Url.encode(bytes);
+
+      byte[] buf = Base64Url.decodeInPlace(text);
+
+      assertEquals(text.length(), buf.length);
+      assertEquals(n, Base64Url.decodedLength(text.length()));
+      assertArrayEquals(bytes, java.util.Arrays.copyOf(buf, n), "length " + n);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(value = {"Zg==", "Zh", "Zm9", "Zm8=", "Z", "Zm9v+g", "Zm9v/w", "Zm9v Yg", "Zm9v\u00e9g", "Zm9v\u0141g"})
+  void decodingInPlaceAnswersNullForAnythingButCanonicalText(String text) {
+    assertNull(Base64Url.decodeInPlace(text), text);
   }
 }
