@@ -231,6 +231,16 @@ class ChainCodecTest {
     }
 
     @Test
+    void refusesASurrogatePairInsideAGenuineHeaderAtItsOffset() {
+      // One code point in two chars: the header text is longer than its ISO-8859-1 bytes.
+      String header = codec().encode(everyField());
+      String broken = header.substring(0, 10) + "\uD83D\uDE00" + header.substring(12);
+
+      ChainException e = refused(Reason.DESCRIPTOR_MALFORMED, () -> codec().decode(broken));
+      assertEquals(OptionalInt.of(10), e.offset());
+    }
+
+    @Test
     void refusesPaddedHeaderAtThePadding() {
       String header = base64url(new byte[] {8, 1, 8, 1}) + "==";
 

@@ -191,6 +191,9 @@ public final class Base64Url {
       return null;
     }
     byte[] buf = text.getBytes(StandardCharsets.ISO_8859_1);
+    if (buf.length != n) {
+      return null; // a surrogate pair became one '?': not base64url, and the lengths below would not hold
+    }
     int rest = n % 4;
     if (rest == 2 && (value256(buf[n - 1]) & 0x0f) != 0 || rest == 3 && (value256(buf[n - 1]) & 0x03) != 0) {
       return null; // unused trailing bits set (the JDK ignores them): not canonical

@@ -147,4 +147,18 @@ class Base64UrlTest {
   void decodingInPlaceAnswersNullForAnythingButCanonicalText(String text) {
     assertNull(Base64Url.decodeInPlace(text), text);
   }
+
+  @Test
+  void decodingInPlaceAnswersNullForASurrogatePairInsteadOfReadingPastTheBytes() {
+    // One code point, two chars, one byte in ISO-8859-1: the array is shorter than the text.
+    assertNull(Base64Url.decodeInPlace("Zm9v\uD83D\uDE00g"));
+    assertNull(Base64Url.decodeInPlace("\uBB3A\uD83D\uDE00\u19B8"));
+  }
+
+  @Test
+  void referenceDecoderRefusesASurrogatePairNamingItsOffset() {
+    ChainException e = assertThrows(ChainException.class, () -> Base64Url.decode("Zm9v\uD83D\uDE00g"));
+    assertEquals(Reason.DESCRIPTOR_MALFORMED, e.reason());
+    assertEquals(4, e.offset().getAsInt());
+  }
 }
