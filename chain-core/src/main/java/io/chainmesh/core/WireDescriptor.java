@@ -100,7 +100,7 @@ final class WireDescriptor {
     try {
       w.scanDescriptor();
       return w;
-    } catch (NotCanonical | ArrayIndexOutOfBoundsException e) {
+    } catch (NotCanonical | IndexOutOfBoundsException e) {
       // NotCanonical: the input is unusual or invalid. An index out of bounds would be a bug in the
       // scan; the reference path still decides correctly, so it is not let out of decode either.
       return null;

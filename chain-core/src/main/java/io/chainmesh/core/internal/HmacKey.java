@@ -62,6 +62,9 @@ public final class HmacKey {
     try {
       mac.update(descriptor);
       return mac.doFinal();
+    } catch (RuntimeException e) {
+      mac.reset(); // a bad range threw mid-update: the Mac must not go back holding part of an input
+      throw e;
     } finally {
       giveBack(mac);
     }
@@ -84,6 +87,9 @@ public final class HmacKey {
     } catch (javax.crypto.ShortBufferException e) {
       mac.reset(); // nothing was computed; the Mac goes back clean
       throw new IllegalArgumentException("no room for the MAC at " + outOff, e);
+    } catch (RuntimeException e) {
+      mac.reset(); // a bad range threw mid-update: the Mac must not go back holding part of an input
+      throw e;
     } finally {
       giveBack(mac);
     }
@@ -99,6 +105,9 @@ public final class HmacKey {
     try {
       mac.update(buf, off, len);
       expected = mac.doFinal();
+    } catch (RuntimeException e) {
+      mac.reset(); // a bad range threw mid-update: the Mac must not go back holding part of an input
+      throw e;
     } finally {
       giveBack(mac);
     }
@@ -150,6 +159,9 @@ public final class HmacKey {
       return MessageDigest.isEqual(mac.doFinal(), tag);
     } catch (IOException e) { // ByteOutput's signature; updating a Mac does not do I/O
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      mac.reset(); // a bad range threw mid-update: the Mac must not go back holding part of an input
+      throw e;
     } finally {
       giveBack(mac);
     }

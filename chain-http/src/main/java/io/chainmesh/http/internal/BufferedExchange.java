@@ -46,8 +46,13 @@ final class BufferedExchange implements HopExchange {
     }
     try {
       if (declared >= 0) {
-        // The framing says how long the body is: read exactly that (no 8 KiB buffer and copy).
-        return body.readNBytes((int) declared);
+        // The framing says how long the body is: read exactly that.
+        byte[] bytes = body.readNBytes((int) declared);
+        if (bytes.length != declared) { // the sender stopped early: never run a function on part of a body
+          throw ChainException.of(Reason.BODY_MALFORMED,
+              "the body ended after " + bytes.length + " of the " + declared + " bytes its Content-Length declares");
+        }
+        return bytes;
       }
       byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (bytes.length > max) {

@@ -162,6 +162,18 @@ class ExhaustionAttackTest {
   }
 
   @Test
+  void bodyShorterThanItsContentLengthIsRefusedWithoutRunningTheFunction() throws IOException {
+    String head = "POST / HTTP/1.1\r\nHost: hop\r\nContent-Type: text/plain\r\n" + ChainHeaders.DESCRIPTOR + ": "
+        + sign(descriptor("alpha").build());
+
+    RawHttp.Reply reply = RawHttp.shortBody(target.hopUri("alpha"), head, 100, "only ten b".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(400, reply.status(), reply::toString);
+    assertTrue(reply.body().contains("\"reason\":\"body.malformed\""), reply::toString);
+    assertEquals(0, target.calls.total());
+  }
+
+  @Test
   void bodyOverTheLimitAtAHopIsRefused() {
     byte[] body = new byte[(int) AttackTarget.MAX_BODY + 1];
 

@@ -41,6 +41,22 @@ final class RawHttp {
     }
   }
 
+  /**
+   * Declares a {@code Content-Length} of {@code declared} bytes, sends only {@code body}, then closes
+   * its sending side (a client that gave up mid-body); reads the answer.
+   */
+  static Reply shortBody(URI server, String head, int declared, byte[] body) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getPort())) {
+      socket.setSoTimeout(40_000);
+      socket.getOutputStream().write((head + "\r\nContent-Length: " + declared + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      socket.shutdownOutput();
+      return read(socket.getInputStream());
+    }
+  }
+
   private static Reply read(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     try {
