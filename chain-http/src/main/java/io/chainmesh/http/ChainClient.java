@@ -48,7 +48,8 @@ public final class ChainClient implements AutoCloseable {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final long maxResponseBytes;
-  private final ParsedOnce<URI, HttpUrl> urls = new ParsedOnce<>(uri -> HttpUrl.get(uri.toString()), 1024);
+  // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
+  private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
   private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
 
   private ChainClient(Builder b) {
@@ -87,7 +88,7 @@ public final class ChainClient implements AutoCloseable {
     URI first = resolver.resolve(descriptor.currentSegment());
     MediaType mediaType = contentType == null ? null : mediaTypes.get(contentType);
     Request request = new Request.Builder()
-        .url(urls.get(first))
+        .url(urls.get(first.toString()))
         .post(RequestBody.create(body, mediaType))
         .tag(ChainDescriptor.class, descriptor)
         .build();

@@ -38,7 +38,8 @@ public final class NextHopClient {
   private final OkHttpClient client;
   private final RetryPolicy retries;
   private final Clock clock;
-  private final ParsedOnce<URI, HttpUrl> urls = new ParsedOnce<>(uri -> HttpUrl.get(uri.toString()), 1024);
+  // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
+  private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
   private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
 
   /** A client over {@code client}'s pool and dispatcher. */
@@ -58,7 +59,7 @@ public final class NextHopClient {
    */
   public Response post(URI url, String descriptorHeader, String routeHeader, String replyStatus, TraceContext trace,
       Outgoing body, Instant deadline, String idempotentService) {
-    HttpUrl httpUrl = urls.get(url);
+    HttpUrl httpUrl = urls.get(url.toString());
     String contentType = body.contentType();
     OneShotBody requestBody = new OneShotBody(body, contentType == null ? null : mediaTypes.get(contentType));
     Request.Builder request = new Request.Builder().url(httpUrl).post(requestBody);
