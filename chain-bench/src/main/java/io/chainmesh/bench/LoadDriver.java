@@ -136,6 +136,7 @@ public final class LoadDriver {
   private void measure() {
     OkHttpClient client = HandWrittenServices.plainClient();
     ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), daemon("load-client"));
+    report.note("JVM: " + jvm());
     report.note("load average at start: " + loadAverage());
     try (HandWrittenServices plain = new HandWrittenServices(settings.maxLength(), client);
         ChainmeshServices chainmesh = new ChainmeshServices(settings.maxLength(), client)) {
@@ -291,6 +292,24 @@ public final class LoadDriver {
       total += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
     }
     return total;
+  }
+
+  /**
+   * The JVM the run measured, and the request threads every contestant's servers run on: virtual
+   * threads on Java 21+, a bounded platform pool before ({@link LoopbackServers#requestExecutor}, as
+   * {@code ChainServer} picks them), which changes the figures a lot.
+   */
+  private static String jvm() {
+    boolean virtual;
+    try {
+      Thread.class.getMethod("ofVirtual");
+      virtual = true;
+    } catch (NoSuchMethodException e) {
+      virtual = false;
+    }
+    return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+        + System.getProperty("java.runtime.version") + "; request threads: "
+        + (virtual ? "virtual" : "platform pool");
   }
 
   private static String loadAverage() {

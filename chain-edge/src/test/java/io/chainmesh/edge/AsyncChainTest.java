@@ -8,6 +8,8 @@ import io.chainmesh.core.ChainDescriptor;
 import io.chainmesh.core.Segment;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +37,12 @@ class AsyncChainTest {
 
   private final EdgeTestKit kit = new EdgeTestKit();
   private MockWebServer pending;
+  /**
+   * Blocking work in the background runs here, never in the common pool: Java 25's
+   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
+   * one thread, so two blocking tasks would run one after the other.
+   */
+  private final ExecutorService background = Executors.newCachedThreadPool();
 
   @BeforeEach
   void startHops() {
@@ -47,11 +55,12 @@ class AsyncChainTest {
 
   @AfterEach
   void stopEverything() {
+    background.shutdownNow();
     kit.close();
   }
 
   private CompletableFuture<EdgeTestKit.Answer> postInBackground(ChainEdge edge, String path, String body) {
-    return CompletableFuture.supplyAsync(() -> kit.post(edge, path, body));
+    return CompletableFuture.supplyAsync(() -> kit.post(edge, path, body), background);
   }
 
   /** The descriptor the pending hop got with the next request. */

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,13 @@ class CatalogueReloadTest {
   private final EdgeTestKit kit = new EdgeTestKit();
   private Path file;
 
+  /**
+   * Blocking work in the background runs here, never in the common pool: Java 25's
+   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
+   * one thread, so two blocking tasks would run one after the other.
+   */
+  private final ExecutorService background = Executors.newCachedThreadPool();
+
   @BeforeEach
   void startHops() {
     kit.hop("upper", new TestFunctions.Upper());
@@ -45,6 +54,7 @@ class CatalogueReloadTest {
 
   @AfterEach
   void stopEverything() {
+    background.shutdownNow();
     kit.close();
   }
 
@@ -97,7 +107,7 @@ class CatalogueReloadTest {
   @Test
   void chainsInFlightFinishUnderTheCatalogueTheyStartedWith() throws Exception {
     ChainEdge edge = kit.edge(file, b -> b);
-    CompletableFuture<EdgeTestKit.Answer> inFlight = CompletableFuture.supplyAsync(() -> kit.post(edge, "/slow", "x"));
+    CompletableFuture<EdgeTestKit.Answer> inFlight = CompletableFuture.supplyAsync(() -> kit.post(edge, "/slow", "x"), background);
     EdgeTestKit.await("the slow chain has started", () -> edge.stats().chainsStarted() == 1);
 
     EdgeTestKit.rewrite(file, SECOND);

@@ -24,6 +24,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
@@ -46,9 +48,16 @@ class RetryTest {
   private final AtomicInteger connectAttempts = new AtomicInteger();
   private final CountDownLatch firstConnectFailed = new CountDownLatch(1);
   private RawHop front;
+  /**
+   * Blocking work in the background runs here, never in the common pool: Java 25's
+   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
+   * one thread, so two blocking tasks would run one after the other.
+   */
+  private final ExecutorService background = Executors.newCachedThreadPool();
 
   @AfterEach
   void closeChains() {
+    background.shutdownNow();
     if (front != null) {
       front.close();
     }
@@ -72,7 +81,7 @@ class RetryTest {
       await(firstConnectFailed);
       return ChainServer.builder(hops.hop("b").functions(b).build()).loopback().port(address.getPort())
           .stopGrace(Duration.ZERO).ownHop().start();
-    });
+    }, background);
     try {
       ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
 

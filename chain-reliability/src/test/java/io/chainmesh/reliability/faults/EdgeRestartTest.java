@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,10 +47,17 @@ class EdgeRestartTest {
   private final TextFunctions.Hold hold = new TextFunctions.Hold();
   private final TextFunctions.Append c = new TextFunctions.Append();
   private ChainServer lastHop;
+  /**
+   * Blocking work in the background runs here, never in the common pool: Java 25's
+   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
+   * one thread, so the clients sent together would run one after the other.
+   */
+  private ExecutorService background;
 
   @BeforeEach
   void startHops() {
     probe = ResourceProbe.afterWarmUp();
+    background = Executors.newCachedThreadPool();
     domain = new LoopbackDomain();
     domain.hop("a", new TextFunctions.Append());
     domain.hop("b", hold);
@@ -56,9 +65,11 @@ class EdgeRestartTest {
   }
 
   @AfterEach
-  void everythingIsReleased() {
+  void everythingIsReleased() throws InterruptedException {
     hold.release();
     domain.close();
+    background.shutdownNow();
+    background.awaitTermination(10, TimeUnit.SECONDS);
     probe.assertReleased();
   }
 
@@ -86,7 +97,7 @@ class EdgeRestartTest {
     ChainEdge old = domain.edge(CATALOGUE, e -> e.stopGrace(Duration.ofSeconds(5)));
     List<CompletableFuture<LoopbackDomain.Answer>> clients = send(old, "/held");
 
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(old::close);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(old::close, background);
     LoopbackDomain.await(() -> !accepts(old), () -> "the stopping edge refuses new connections");
     hold.release();
 
@@ -128,7 +139,7 @@ class EdgeRestartTest {
     List<CompletableFuture<LoopbackDomain.Answer>> clients = new ArrayList<>();
     for (int i = 0; i < IN_FLIGHT; i++) {
       String body = "held-" + i;
-      clients.add(CompletableFuture.supplyAsync(() -> domain.post(edge, path, body)));
+      clients.add(CompletableFuture.supplyAsync(() -> domain.post(edge, path, body), background));
     }
     LoopbackDomain.await(() -> hold.entered() == IN_FLIGHT, () -> "chains held at b: " + hold.entered());
     return clients;
