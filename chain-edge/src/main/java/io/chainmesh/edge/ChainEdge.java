@@ -17,6 +17,7 @@ import io.chainmesh.edge.internal.ReplyIntake;
 import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.internal.ForwardingClient;
 import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.JdkServerDefaults;
 import io.chainmesh.http.internal.NodeIds;
@@ -138,7 +139,7 @@ public final class ChainEdge implements AutoCloseable {
     this.counters = new EdgeCounters();
     this.loaded = new Loaded(first, routing(first));
     this.ownedClient = b.httpClient == null ? ChainHop.defaultHttpClient() : null;
-    OkHttpClient http = b.httpClient == null ? ownedClient : b.httpClient;
+    OkHttpClient http = ForwardingClient.from(b.httpClient == null ? ownedClient : b.httpClient);
     ChainCodec codec = ChainCodec.builder(b.keys).limits(b.limits).clock(b.clock).maxLifetime(b.maxLifetime).build();
     this.executor = requestExecutor(b.maxThreads);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -459,8 +460,10 @@ public final class ChainEdge implements AutoCloseable {
     }
 
     /**
-     * The OkHttp client to reach first hops with; configure it without redirects. A default sized
-     * for fan-out is created (and closed with the edge) unless set.
+     * The OkHttp client to reach first hops with. Whatever it configures, the edge sends without
+     * following redirects and without OkHttp's own retries (a first hop cannot send the signed
+     * descriptor elsewhere with a {@code 3xx}; a request is never sent twice behind the edge's back).
+     * A default sized for fan-out is created (and closed with the edge) unless set.
      */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");

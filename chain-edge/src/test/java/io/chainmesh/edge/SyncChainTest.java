@@ -13,8 +13,11 @@ import io.chainmesh.core.RouteRecord;
 import io.chainmesh.http.ChainProblem;
 import java.net.URI;
 import java.util.List;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -236,5 +239,35 @@ class SyncChainTest {
     assertEquals("next_hop.unreachable", problem.reasonCode());
     assertEquals("gone", problem.segment().orElseThrow());
     assertEquals("edge-node", problem.hop().orElseThrow());
+  }
+
+  @Test
+  void firstHopsRedirectIsNotFollowedEvenIfTheEdgesClientWould() {
+    MockWebServer elsewhere = kit.fake("elsewhere", new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().code(200).body("collected").build();
+      }
+    });
+    kit.fake("solo", new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().code(307).setHeader("Location", elsewhere.url("/collect").toString()).build();
+      }
+    });
+    // An application's own client with OkHttp's defaults: it follows redirects and retries.
+    OkHttpClient client = new OkHttpClient.Builder().build();
+    try {
+      ChainEdge edge = kit.edge(CATALOGUE, b -> b.httpClient(client));
+
+      EdgeTestKit.Answer answer = kit.post(edge, "/solo", "x");
+
+      assertEquals(502, answer.status(), answer::toString);
+      assertEquals("transit.unproven", answer.problem().reasonCode(), "a 3xx carries no route to prove");
+      assertEquals(0, elsewhere.getRequestCount(), "the signed descriptor was sent where the redirect pointed");
+    } finally {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
   }
 }

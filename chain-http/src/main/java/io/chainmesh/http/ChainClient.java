@@ -6,6 +6,7 @@ import io.chainmesh.core.ChainException;
 import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
+import io.chainmesh.http.internal.ForwardingClient;
 import io.chainmesh.http.internal.ParsedOnce;
 import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class ChainClient implements AutoCloseable {
     this.resolver = b.resolver;
     this.ownsClient = b.httpClient == null;
     OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
-    this.client = base.newBuilder().addInterceptor(new ChainInterceptor(codec))
+    this.client = ForwardingClient.from(base).newBuilder().addInterceptor(new ChainInterceptor(codec))
         .addNetworkInterceptor(new StaleConnectionCheck()).build();
     this.maxResponseBytes = b.maxResponseBytes;
   }
@@ -185,7 +186,11 @@ public final class ChainClient implements AutoCloseable {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
-    /** The OkHttp client to send with (configure it without redirects); a default unless set. */
+    /**
+     * The OkHttp client to send with; a default unless set. Whatever it configures, chains are sent
+     * without following redirects and without OkHttp's own retries, so a first hop cannot send the
+     * signed descriptor elsewhere with a {@code 3xx} and a chain is never started twice.
+     */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;

@@ -17,6 +17,8 @@ import io.chainmesh.http.faults.Relay;
 import io.chainmesh.http.faults.Throwing;
 import io.chainmesh.http.testing.TestChains;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
@@ -160,6 +163,62 @@ class NextHopFaultsTest {
   }
 
   @Test
+  void nextHopRedirectingIsAnswered502BadResponseAndTheRedirectIsNotFollowedEvenIfTheClientWould() {
+    RawHop elsewhere = raw(RawHop.answering("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+    hops.serve("a", hops.hop("a").functions(a).httpClient(applicationClient()));
+    hops.route("b", raw(RawHop.answering("HTTP/1.1 307 Temporary Redirect\r\nLocation: "
+        + elsewhere.uri().resolve("/collect") + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")).uri());
+
+    ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
+
+    ChainProblem problem = TestChains.assertProblem(answer, 502, Reason.NEXT_HOP_BAD_RESPONSE);
+    assertFailedAt(problem, 1, "b/relay", node("a"));
+    assertEquals(0, elsewhere.arrivals(), "the descriptor was sent where the redirect pointed");
+  }
+
+  @Test
+  void chainClientDoesNotFollowAFirstHopsRedirectEvenIfItsClientWould() {
+    RawHop elsewhere = raw(RawHop.answering("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+    hops.route("a", raw(RawHop.answering("HTTP/1.1 307 Temporary Redirect\r\nLocation: "
+        + elsewhere.uri().resolve("/collect") + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")).uri());
+    ChainClient client = ChainClient.builder(TestChains.KEYS, chains.resolver()).httpClient(applicationClient()).build();
+
+    ChainResponse answer = client.send(chain("a/relay").build(), "x", TestChains.TEXT);
+
+    assertEquals(307, answer.status());
+    assertEquals(0, elsewhere.arrivals(), "the signed descriptor was sent where the redirect pointed");
+  }
+
+  @Test
+  void requestLostOnAPooledConnectionIsNotSentAgainEvenIfTheClientWouldRetry() {
+    hops.serve("a", hops.hop("a").functions(a).httpClient(applicationClient()));
+    AtomicInteger requestsAtB = new AtomicInteger();
+    // Answers the first request of a connection (keep-alive, so the connection is pooled), then
+    // drops the connection as soon as the next request on it arrives: that one reached b, unanswered.
+    RawHop b = raw((socket, head, arrival) -> {
+      requestsAtB.incrementAndGet();
+      InputStream in = socket.getInputStream();
+      in.readNBytes((int) head.contentLength());
+      OutputStream out = socket.getOutputStream();
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/problem+json\r\nContent-Length: 2\r\n\r\n{}")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      if (in.read() >= 0) {
+        requestsAtB.incrementAndGet();
+        socket.close();
+      }
+    });
+    hops.route("b", b.uri());
+    chains.send(chain("a/relay", "b/relay").build(), "first", TestChains.TEXT);
+
+    ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "second", TestChains.TEXT);
+
+    ChainProblem problem = TestChains.assertProblem(answer, 502, Reason.NEXT_HOP_UNREACHABLE);
+    assertFailedAt(problem, 1, "b/relay", node("a"));
+    assertEquals(2, requestsAtB.get(), "the second request, which reached b, was sent to it again");
+  }
+
+  @Test
   void nextHopAnsweringGarbageIsAnswered502BadResponse() {
     hops.serve("a", a);
     hops.route("b", raw(RawHop.answering("SSH-2.0-OpenSSH_9.6\r\n\r\n")).uri());
@@ -291,6 +350,16 @@ class NextHopFaultsTest {
 
   private Caller caller() {
     return Caller.on(chains, Duration.ofSeconds(10));
+  }
+
+  /** An application's own client with OkHttp's defaults: it follows redirects and retries. */
+  private OkHttpClient applicationClient() {
+    OkHttpClient client = new OkHttpClient.Builder().build();
+    rawHops.add(() -> {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    });
+    return client;
   }
 
   private void assertCallerReadFailsPromptly(ChainDescriptor chain) {

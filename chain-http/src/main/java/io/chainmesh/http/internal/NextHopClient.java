@@ -44,7 +44,7 @@ public final class NextHopClient {
 
   /** A client over {@code client}'s pool and dispatcher. */
   public NextHopClient(OkHttpClient client, RetryPolicy retries, Clock clock) {
-    this.client = client.newBuilder().addNetworkInterceptor(new StaleConnectionCheck()).build();
+    this.client = ForwardingClient.from(client).newBuilder().addNetworkInterceptor(new StaleConnectionCheck()).build();
     this.retries = retries;
     this.clock = clock;
   }
