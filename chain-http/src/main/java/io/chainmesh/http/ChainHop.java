@@ -209,7 +209,8 @@ public final class ChainHop implements AutoCloseable {
      * that check: on Java 17 it forwards measurably more cheaply (about 4–5 % more throughput on a
      * five-hop loopback chain, {@code docs/performance.md}), but the first forward on each connection
      * a restarted next hop closed then fails with {@code next_hop.unreachable} unless the service is
-     * idempotent. On Java 21+ the check costs one system call a forward.
+     * idempotent. On virtual threads (a {@link ChainServer} on Java 21+) the check costs one system
+     * call a forward.
      */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
