@@ -463,7 +463,9 @@ public final class ChainEdge implements AutoCloseable {
      * The OkHttp client to reach first hops with. Whatever it configures, the edge sends without
      * following redirects and without OkHttp's own retries (a first hop cannot send the signed
      * descriptor elsewhere with a {@code 3xx}; a request is never sent twice behind the edge's back).
-     * A default sized for fan-out is created (and closed with the edge) unless set.
+     * With the default client's sockets the edge also notices a pooled connection a restarted first
+     * hop has closed and sends on a fresh one instead. A default sized for fan-out is created (and
+     * closed with the edge) unless set.
      */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");

@@ -86,9 +86,14 @@ final class EdgeTestKit implements AutoCloseable {
 
   /** Serves {@code functions} as service {@code name} (node id {@code name-node}). */
   ChainServer hop(String name, Object functions) {
+    return hop(name, functions, 0);
+  }
+
+  /** {@link #hop(String, Object)} on {@code port} (0: any free port), e.g. to restart a hop where it was. */
+  ChainServer hop(String name, Object functions, int port) {
     ChainHop hop = ChainHop.builder().functions(functions).serviceName(name).nodeId(name + "-node")
         .keys(KEYS).resolver(resolver()).build();
-    ChainServer server = ChainServer.builder(hop).loopback().port(0).stopGrace(Duration.ZERO).ownHop().start();
+    ChainServer server = ChainServer.builder(hop).loopback().port(port).stopGrace(Duration.ZERO).ownHop().start();
     resources.push(server);
     addresses.put(name, server.uri());
     return server;

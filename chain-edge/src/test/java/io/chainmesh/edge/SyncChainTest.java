@@ -11,6 +11,7 @@ import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.Outcome;
 import io.chainmesh.core.RouteRecord;
 import io.chainmesh.http.ChainProblem;
+import io.chainmesh.http.ChainServer;
 import java.net.URI;
 import java.util.List;
 import mockwebserver3.Dispatcher;
@@ -269,5 +270,20 @@ class SyncChainTest {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
     }
+  }
+
+  @Test
+  void firstHopRestartedBetweenChainsIsReachedOnAFreshConnection() {
+    ChainServer first = kit.hop("upper", new TestFunctions.Upper());
+    ChainEdge edge = kit.edge(CATALOGUE);
+    assertEquals(200, kit.post(edge, "/shout", "hello").status());
+    int port = first.port();
+    first.close();
+    kit.hop("upper", new TestFunctions.Upper(), port);
+
+    EdgeTestKit.Answer answer = kit.post(edge, "/shout", "again");
+
+    assertEquals(200, answer.status(), answer::toString);
+    assertEquals("!NIAGA", answer.body());
   }
 }

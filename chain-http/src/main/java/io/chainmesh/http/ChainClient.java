@@ -42,7 +42,6 @@ public final class ChainClient implements AutoCloseable {
   /** How long past a chain's deadline {@link #send} waits for the hops' own deadline answer. */
   private static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
   private static final Logger log = LoggerFactory.getLogger(ChainClient.class);
-  private static final int MAX_STALE_CONNECTIONS = 64;
 
   private final ChainCodec codec;
   private final SegmentResolver resolver;
@@ -58,8 +57,7 @@ public final class ChainClient implements AutoCloseable {
     this.resolver = b.resolver;
     this.ownsClient = b.httpClient == null;
     OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
-    this.client = ForwardingClient.from(base).newBuilder().addInterceptor(new ChainInterceptor(codec))
-        .addNetworkInterceptor(new StaleConnectionCheck()).build();
+    this.client = ForwardingClient.from(base).newBuilder().addInterceptor(new ChainInterceptor(codec)).build();
     this.maxResponseBytes = b.maxResponseBytes;
   }
 
@@ -102,7 +100,7 @@ public final class ChainClient implements AutoCloseable {
       try {
         return execute(call, sentAt);
       } catch (StaleConnectionCheck.StaleConnectionException e) {
-        if (staleConnections < MAX_STALE_CONNECTIONS) {
+        if (staleConnections < StaleConnectionCheck.MAX_SKIPPED) {
           continue; // The first hop had closed a pooled connection (it restarted): the request never left.
         }
         throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);

@@ -14,6 +14,7 @@ import io.chainmesh.edge.ProofOfTransit;
 import io.chainmesh.edge.TransitPolicy;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.internal.StaleConnectionCheck;
 import io.chainmesh.http.internal.TraceContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -288,6 +289,19 @@ public final class EdgePipeline {
 
   /** Sends to the first hop and reads its (bounded) answer. */
   private Answer send(ChainDescriptor issued, Request request) {
+    for (int staleConnections = 0; ; staleConnections++) {
+      try {
+        return sendOnce(issued, request);
+      } catch (StaleConnectionCheck.StaleConnectionException e) {
+        // The first hop had closed a pooled connection (it restarted): the request never left.
+        if (staleConnections >= StaleConnectionCheck.MAX_SKIPPED) {
+          throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the connection to the first hop failed", e);
+        }
+      }
+    }
+  }
+
+  private Answer sendOnce(ChainDescriptor issued, Request request) throws StaleConnectionCheck.StaleConnectionException {
     Call call = settings.http().newCall(request);
     Instant deadline = issued.deadline().orElse(null);
     if (deadline != null) {
@@ -297,6 +311,8 @@ public final class EdgePipeline {
     try (Response response = call.execute()) {
       byte[] body = readBounded(response);
       return new Answer(response.code(), response.header("Content-Type"), body, response.header(ChainHeaders.ROUTE));
+    } catch (StaleConnectionCheck.StaleConnectionException e) {
+      throw e;
     } catch (InterruptedIOException e) {
       boolean late = deadline != null && !settings.clock().instant().isBefore(deadline);
       throw ChainException.caused(late ? Reason.DEADLINE_EXCEEDED : Reason.NEXT_HOP_TIMEOUT,

@@ -5,7 +5,7 @@ import okhttp3.OkHttpClient;
 /**
  * The OkHttp client a hop, an edge or a {@code ChainClient} sends chains with: the application's
  * own client if it gave one (its pool, dispatcher, timeouts, sockets and interceptors), with the two
- * settings chainmesh cannot leave to it switched off.
+ * settings chainmesh cannot leave to it switched off, and the {@link StaleConnectionCheck} added.
  *
  * <ul>
  *   <li><b>Redirects.</b> A next hop answering {@code 3xx} must not be able to send the signed
@@ -20,12 +20,17 @@ import okhttp3.OkHttpClient;
 public final class ForwardingClient {
   private ForwardingClient() {}
 
-  /** {@code application}'s client without redirects and without OkHttp's retries; shares its pool. */
+  /**
+   * {@code application}'s client without redirects and without OkHttp's retries, checking pooled
+   * connections before it writes on them; shares the application's pool and dispatcher. Callers
+   * retry a {@link StaleConnectionCheck.StaleConnectionException} at once: that request never left.
+   */
   public static OkHttpClient from(OkHttpClient application) {
     return application.newBuilder()
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
+        .addNetworkInterceptor(new StaleConnectionCheck())
         .build();
   }
 }

@@ -32,9 +32,6 @@ import okio.BufferedSink;
  * coded {@link ChainException}s.
  */
 public final class NextHopClient {
-  /** Closed pooled connections skipped per forward before they count as failed attempts. */
-  private static final int MAX_STALE_CONNECTIONS = 64;
-
   private final OkHttpClient client;
   private final RetryPolicy retries;
   private final Clock clock;
@@ -44,7 +41,7 @@ public final class NextHopClient {
 
   /** A client over {@code client}'s pool and dispatcher. */
   public NextHopClient(OkHttpClient client, RetryPolicy retries, Clock clock) {
-    this.client = ForwardingClient.from(client).newBuilder().addNetworkInterceptor(new StaleConnectionCheck()).build();
+    this.client = ForwardingClient.from(client);
     this.retries = retries;
     this.clock = clock;
   }
@@ -93,7 +90,7 @@ public final class NextHopClient {
       try {
         return call.execute();
       } catch (IOException e) {
-        if (e instanceof StaleConnectionCheck.StaleConnectionException && staleConnections++ < MAX_STALE_CONNECTIONS) {
+        if (e instanceof StaleConnectionCheck.StaleConnectionException && staleConnections++ < StaleConnectionCheck.MAX_SKIPPED) {
           // A pooled connection the next hop had closed (it restarted): the request never left. Try
           // again at once, on another connection; this is not an attempt.
           attempt--;

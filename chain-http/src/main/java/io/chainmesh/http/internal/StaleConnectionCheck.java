@@ -32,6 +32,12 @@ import okhttp3.Response;
  * answer's reads become plain blocking reads without changing when a silent next hop times out.
  */
 public final class StaleConnectionCheck implements Interceptor {
+  /**
+   * Closed pooled connections a request may skip before it fails: every pooled connection to a
+   * restarted peer is stale at once, so a sender skips them one after another, but not forever.
+   */
+  public static final int MAX_SKIPPED = 64;
+
   private static final SocketFactory SOCKETS = new ChannelSockets();
 
   /** Plain sockets backed by {@link SocketChannel}s, so that this check can peek at them. */
