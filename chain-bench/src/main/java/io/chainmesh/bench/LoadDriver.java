@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -300,13 +301,9 @@ public final class LoadDriver {
    * {@code ChainServer} picks them), which changes the figures a lot.
    */
   private static String jvm() {
-    boolean virtual;
-    try {
-      Thread.class.getMethod("ofVirtual");
-      virtual = true;
-    } catch (NoSuchMethodException e) {
-      virtual = false;
-    }
+    ExecutorService probe = LoopbackServers.requestExecutor("jvm-probe");
+    boolean virtual = !(probe instanceof ThreadPoolExecutor);
+    probe.shutdown();
     return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
         + System.getProperty("java.runtime.version") + "; request threads: "
         + (virtual ? "virtual" : "platform pool");

@@ -37,11 +37,7 @@ class AsyncChainTest {
 
   private final EdgeTestKit kit = new EdgeTestKit();
   private MockWebServer pending;
-  /**
-   * Blocking work in the background runs here, never in the common pool: Java 25's
-   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
-   * one thread, so two blocking tasks would run one after the other.
-   */
+  // Not the common pool: Java 25's CompletableFuture uses it however small (1 thread on 2 cores).
   private final ExecutorService background = Executors.newCachedThreadPool();
 
   @BeforeEach
@@ -54,9 +50,10 @@ class AsyncChainTest {
   }
 
   @AfterEach
-  void stopEverything() {
-    background.shutdownNow();
+  void stopEverything() throws InterruptedException {
     kit.close();
+    background.shutdownNow();
+    background.awaitTermination(10, TimeUnit.SECONDS);
   }
 
   private CompletableFuture<EdgeTestKit.Answer> postInBackground(ChainEdge edge, String path, String body) {

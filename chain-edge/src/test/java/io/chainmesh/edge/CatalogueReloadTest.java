@@ -37,11 +37,7 @@ class CatalogueReloadTest {
   private final EdgeTestKit kit = new EdgeTestKit();
   private Path file;
 
-  /**
-   * Blocking work in the background runs here, never in the common pool: Java 25's
-   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
-   * one thread, so two blocking tasks would run one after the other.
-   */
+  // Not the common pool: Java 25's CompletableFuture uses it however small (1 thread on 2 cores).
   private final ExecutorService background = Executors.newCachedThreadPool();
 
   @BeforeEach
@@ -53,9 +49,10 @@ class CatalogueReloadTest {
   }
 
   @AfterEach
-  void stopEverything() {
-    background.shutdownNow();
+  void stopEverything() throws InterruptedException {
     kit.close();
+    background.shutdownNow();
+    background.awaitTermination(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -286,4 +286,20 @@ class SyncChainTest {
     assertEquals(200, answer.status(), answer::toString);
     assertEquals("!NIAGA", answer.body());
   }
+
+  @Test
+  void firstHopAnswering503RetryAfterZeroGetsTheRequestOnce() {
+    MockWebServer solo = kit.fake("solo", new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().code(503).setHeader("Retry-After", "0").build();
+      }
+    });
+    ChainEdge edge = kit.edge(CATALOGUE);
+
+    EdgeTestKit.Answer answer = kit.post(edge, "/solo", "x");
+
+    assertEquals(502, answer.status(), answer::toString);
+    assertEquals(1, solo.getRequestCount(), "the edge sent the chain twice");
+  }
 }

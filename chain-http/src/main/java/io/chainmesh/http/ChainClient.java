@@ -92,24 +92,19 @@ public final class ChainClient implements AutoCloseable {
         .tag(ChainDescriptor.class, descriptor)
         .build();
     java.time.Instant sentAt = codec.clock().instant();
-    for (int staleConnections = 0; ; staleConnections++) {
-      okhttp3.Call call = client.newCall(request);
-      descriptor.deadline().ifPresent(d -> call.timeout().timeout(
-          Math.max(1, Duration.between(codec.clock().instant(), d).plus(DEADLINE_GRACE).toMillis()),
-          TimeUnit.MILLISECONDS));
-      try {
+    try {
+      return StaleConnectionCheck.skippingClosed(() -> {
+        okhttp3.Call call = client.newCall(request);
+        descriptor.deadline().ifPresent(d -> call.timeout().timeout(
+            Math.max(1, Duration.between(codec.clock().instant(), d).plus(DEADLINE_GRACE).toMillis()),
+            TimeUnit.MILLISECONDS));
         return execute(call, sentAt);
-      } catch (StaleConnectionCheck.StaleConnectionException e) {
-        if (staleConnections < StaleConnectionCheck.MAX_SKIPPED) {
-          continue; // The first hop had closed a pooled connection (it restarted): the request never left.
-        }
-        throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
-      } catch (InterruptedIOException e) {
-        throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED
-            : Reason.NEXT_HOP_TIMEOUT, "the chain did not answer in time", e);
-      } catch (IOException e) {
-        throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
-      }
+      });
+    } catch (InterruptedIOException e) {
+      throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED
+          : Reason.NEXT_HOP_TIMEOUT, "the chain did not answer in time", e);
+    } catch (IOException e) {
+      throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
     }
   }
 

@@ -190,6 +190,48 @@ class NextHopFaultsTest {
   }
 
   @Test
+  void nextHopAnswering503RetryAfterZeroGetsTheRequestOnce() {
+    hops.serve("a", a);
+    RawHop b = raw(RawHop.answering("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\n"
+        + "Content-Length: 0\r\nConnection: close\r\n\r\n"));
+    hops.route("b", b.uri());
+
+    ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
+
+    ChainProblem problem = TestChains.assertProblem(answer, 502, Reason.NEXT_HOP_BAD_RESPONSE);
+    assertFailedAt(problem, 1, "b/relay", node("a"));
+    assertEquals(1, b.arrivals(), "OkHttp sent the request again at once");
+  }
+
+  @Test
+  void nextHopAnswering401GetsNoSecondRequestWithCredentialsEvenIfTheClientHasAnAuthenticator() {
+    OkHttpClient withAuthenticator = applicationClient().newBuilder()
+        .authenticator((route, response) -> response.request().newBuilder().header("Authorization", "Basic eDp5").build())
+        .build();
+    hops.serve("a", hops.hop("a").functions(a).httpClient(withAuthenticator));
+    RawHop b = raw(RawHop.answering("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"b\"\r\n"
+        + "Content-Length: 0\r\nConnection: close\r\n\r\n"));
+    hops.route("b", b.uri());
+
+    ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
+
+    TestChains.assertProblem(answer, 502, Reason.NEXT_HOP_BAD_RESPONSE);
+    assertEquals(1, b.arrivals(), "the request was sent again with credentials");
+  }
+
+  @Test
+  void chainClientSendsAChainOnceWhenTheFirstHopAnswers503RetryAfterZero() {
+    RawHop first = raw(RawHop.answering("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\n"
+        + "Content-Length: 0\r\nConnection: close\r\n\r\n"));
+    hops.route("a", first.uri());
+
+    ChainResponse answer = chains.send(chain("a/relay").build(), "x", TestChains.TEXT);
+
+    assertEquals(503, answer.status());
+    assertEquals(1, first.arrivals(), "the chain was started twice");
+  }
+
+  @Test
   void requestLostOnAPooledConnectionIsNotSentAgainEvenIfTheClientWouldRetry() {
     hops.serve("a", hops.hop("a").functions(a).httpClient(applicationClient()));
     AtomicInteger requestsAtB = new AtomicInteger();

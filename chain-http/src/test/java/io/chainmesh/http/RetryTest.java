@@ -48,20 +48,17 @@ class RetryTest {
   private final AtomicInteger connectAttempts = new AtomicInteger();
   private final CountDownLatch firstConnectFailed = new CountDownLatch(1);
   private RawHop front;
-  /**
-   * Blocking work in the background runs here, never in the common pool: Java 25's
-   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
-   * one thread, so two blocking tasks would run one after the other.
-   */
+  // Not the common pool: Java 25's CompletableFuture uses it however small (1 thread on 2 cores).
   private final ExecutorService background = Executors.newCachedThreadPool();
 
   @AfterEach
-  void closeChains() {
-    background.shutdownNow();
+  void closeChains() throws InterruptedException {
     if (front != null) {
       front.close();
     }
     chains.close();
+    background.shutdownNow();
+    background.awaitTermination(10, TimeUnit.SECONDS);
   }
 
   /** Sends its body on as a stream, which can be sent only once. */

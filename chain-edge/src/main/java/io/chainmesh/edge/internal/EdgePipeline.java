@@ -289,30 +289,19 @@ public final class EdgePipeline {
 
   /** Sends to the first hop and reads its (bounded) answer. */
   private Answer send(ChainDescriptor issued, Request request) {
-    for (int staleConnections = 0; ; staleConnections++) {
-      try {
-        return sendOnce(issued, request);
-      } catch (StaleConnectionCheck.StaleConnectionException e) {
-        // The first hop had closed a pooled connection (it restarted): the request never left.
-        if (staleConnections >= StaleConnectionCheck.MAX_SKIPPED) {
-          throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the connection to the first hop failed", e);
-        }
-      }
-    }
-  }
-
-  private Answer sendOnce(ChainDescriptor issued, Request request) throws StaleConnectionCheck.StaleConnectionException {
-    Call call = settings.http().newCall(request);
     Instant deadline = issued.deadline().orElse(null);
-    if (deadline != null) {
-      long left = Duration.between(settings.clock().instant(), deadline).plus(DEADLINE_GRACE).toMillis();
-      call.timeout().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
-    }
-    try (Response response = call.execute()) {
-      byte[] body = readBounded(response);
-      return new Answer(response.code(), response.header("Content-Type"), body, response.header(ChainHeaders.ROUTE));
-    } catch (StaleConnectionCheck.StaleConnectionException e) {
-      throw e;
+    try {
+      return StaleConnectionCheck.skippingClosed(() -> {
+        Call call = settings.http().newCall(request);
+        if (deadline != null) {
+          long left = Duration.between(settings.clock().instant(), deadline).plus(DEADLINE_GRACE).toMillis();
+          call.timeout().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
+        }
+        try (Response response = call.execute()) {
+          byte[] body = readBounded(response);
+          return new Answer(response.code(), response.header("Content-Type"), body, response.header(ChainHeaders.ROUTE));
+        }
+      });
     } catch (InterruptedIOException e) {
       boolean late = deadline != null && !settings.clock().instant().isBefore(deadline);
       throw ChainException.caused(late ? Reason.DEADLINE_EXCEEDED : Reason.NEXT_HOP_TIMEOUT,

@@ -33,10 +33,36 @@ import okhttp3.Response;
  */
 public final class StaleConnectionCheck implements Interceptor {
   /**
-   * Closed pooled connections a request may skip before it fails: every pooled connection to a
-   * restarted peer is stale at once, so a sender skips them one after another, but not forever.
+   * Closed pooled connections one request may skip before it fails. Every pooled connection to a
+   * restarted peer is stale at once and a sender skips them one after another; a pool holding more
+   * idle connections than this to the peer fails that one request ({@code next_hop.unreachable}),
+   * and the next request skips the rest.
    */
   public static final int MAX_SKIPPED = 64;
+
+  /** A send that may fail on a pooled connection the peer had closed. */
+  @FunctionalInterface
+  public interface Send<T> {
+    /** Sends once, on whatever connection the client picks. */
+    T send() throws IOException;
+  }
+
+  /**
+   * Runs {@code send}, and again at once each time it fails with {@link StaleConnectionException}
+   * (the request never left), at most {@link #MAX_SKIPPED} times more; then the last such
+   * exception is thrown. Any other failure is thrown as it is.
+   */
+  public static <T> T skippingClosed(Send<T> send) throws IOException {
+    for (int skipped = 0; ; skipped++) {
+      try {
+        return send.send();
+      } catch (StaleConnectionException e) {
+        if (skipped >= MAX_SKIPPED) {
+          throw e;
+        }
+      }
+    }
+  }
 
   private static final SocketFactory SOCKETS = new ChannelSockets();
 

@@ -47,11 +47,7 @@ class EdgeRestartTest {
   private final TextFunctions.Hold hold = new TextFunctions.Hold();
   private final TextFunctions.Append c = new TextFunctions.Append();
   private ChainServer lastHop;
-  /**
-   * Blocking work in the background runs here, never in the common pool: Java 25's
-   * {@code CompletableFuture} uses the common pool whatever its size, and on a 2-core machine that is
-   * one thread, so the clients sent together would run one after the other.
-   */
+  // Not the common pool: Java 25's CompletableFuture uses it however small (1 thread on 2 cores).
   private ExecutorService background;
 
   @BeforeEach
