@@ -10,6 +10,7 @@ import io.chainmesh.http.faults.Loopback;
 import io.chainmesh.http.faults.NamedHops;
 import io.chainmesh.http.faults.RawHop;
 import io.chainmesh.http.faults.Relay;
+import io.chainmesh.http.internal.StaleConnectionCheck;
 import io.chainmesh.http.testing.TestChains;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -120,6 +123,50 @@ class RetryTest {
 
       assertEquals(200, answer.status(), answer::bodyString);
       assertEquals("y>b", answer.bodyString());
+    }
+  }
+
+  /** Waits until {@code parties} calls are inside at once, so that each holds its own connection. */
+  public static final class Gathering {
+    final CountDownLatch arrived;
+
+    Gathering(int parties) {
+      this.arrived = new CountDownLatch(parties);
+    }
+
+    @ChainFunction("gather")
+    public String gather(String body) throws InterruptedException {
+      arrived.countDown();
+      arrived.await(20, TimeUnit.SECONDS);
+      return body + ">gathered";
+    }
+  }
+
+  @Test
+  void firstHopRestartedWithMoreIdleConnectionsPooledThanOneRequestMaySkipIsReachedOnAFreshConnection()
+      throws Exception {
+    int pooled = StaleConnectionCheck.MAX_SKIPPED + 16;
+    URI address = Loopback.unusedAddress();
+    hops.route("g", address);
+    try (ChainServer first = ChainServer.builder(hops.hop("g").functions(new Gathering(pooled)).build())
+        .loopback().port(address.getPort()).maxThreads(2 * pooled).stopGrace(Duration.ZERO).ownHop().start()) {
+      List<CompletableFuture<ChainResponse>> together = new ArrayList<>();
+      for (int i = 0; i < pooled; i++) {
+        together.add(CompletableFuture.supplyAsync(
+            () -> chains.send(chain("g/gather").build(), "x", TestChains.TEXT), background));
+      }
+      for (CompletableFuture<ChainResponse> answer : together) {
+        assertEquals(200, answer.get(30, TimeUnit.SECONDS).status());
+      }
+    }
+    assertTrue(chains.http().connectionPool().idleConnectionCount() >= pooled,
+        () -> "idle connections pooled: " + chains.http().connectionPool().idleConnectionCount());
+    try (ChainServer restarted = ChainServer.builder(hops.hop("g").functions(new Gathering(1)).build())
+        .loopback().port(address.getPort()).stopGrace(Duration.ZERO).ownHop().start()) {
+      ChainResponse answer = chains.send(chain("g/gather").build(), "y", TestChains.TEXT);
+
+      assertEquals(200, answer.status(), answer::bodyString);
+      assertEquals("y>gathered", answer.bodyString());
     }
   }
 

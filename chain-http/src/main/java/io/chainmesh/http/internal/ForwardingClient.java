@@ -41,7 +41,7 @@ public final class ForwardingClient {
         .authenticator(Authenticator.NONE)
         .addNetworkInterceptor(ForwardingClient::withoutImmediateRetry);
     if (application.networkInterceptors().stream().noneMatch(StaleConnectionCheck.class::isInstance)) {
-      b.addNetworkInterceptor(new StaleConnectionCheck());
+      b.addNetworkInterceptor(new StaleConnectionCheck(application.connectionPool()));
     }
     return b.build();
   }

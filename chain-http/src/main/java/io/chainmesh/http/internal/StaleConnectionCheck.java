@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import javax.net.SocketFactory;
 import okhttp3.Connection;
+import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 
@@ -20,7 +21,10 @@ import okhttp3.Response;
  * <p>As a network interceptor it sees the connection a request is about to be written on and
  * peeks at it without blocking: a FIN (or unsolicited bytes) already waiting means the peer closed
  * it before it could see this request. The connection is closed, so OkHttp does not offer it again,
- * and the attempt fails with {@link StaleConnectionException}: the request provably never left.
+ * and the attempt fails with {@link StaleConnectionException}: the request provably never left. A
+ * peer that closed one pooled connection has usually closed them all (it restarted), so the pool's
+ * idle connections are evicted too: the next attempt opens a fresh connection instead of finding
+ * the next closed one.
  * Only sockets from {@link #socketFactory()} (channel-backed) can be peeked at; others are not
  * checked.
  *
@@ -33,12 +37,18 @@ import okhttp3.Response;
  */
 public final class StaleConnectionCheck implements Interceptor {
   /**
-   * Closed pooled connections one request may skip before it fails. Every pooled connection to a
-   * restarted peer is stale at once and a sender skips them one after another; a pool holding more
-   * idle connections than this to the peer fails that one request ({@code next_hop.unreachable}),
-   * and the next request skips the rest.
+   * Closed pooled connections one request may skip before it fails. After the first, the pool's
+   * idle connections are evicted, so a request meets more than one only when connections in use by
+   * other calls at that moment come back to the pool closed; this bounds it.
    */
   public static final int MAX_SKIPPED = 64;
+
+  private final ConnectionPool pool;
+
+  /** A check on the connections of {@code pool}, the pool of the client it is added to. */
+  public StaleConnectionCheck(ConnectionPool pool) {
+    this.pool = pool;
+  }
 
   /** A send that may fail on a pooled connection the peer had closed. */
   @FunctionalInterface
@@ -80,6 +90,7 @@ public final class StaleConnectionCheck implements Interceptor {
       if (channel != null) {
         if (peerClosed(channel)) {
           socket.close();
+          pool.evictAll();
           throw new StaleConnectionException();
         }
         // OkHttp set SO_TIMEOUT to its read timeout for this exchange; its watchdog enforces the
