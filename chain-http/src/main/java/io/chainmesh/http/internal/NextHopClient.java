@@ -76,26 +76,22 @@ public final class NextHopClient {
     Request built = request.build();
     boolean idempotent = retries.idempotentServices().contains(idempotentService);
     long backoff = retries.initialBackoff().toMillis();
-    int staleConnections = 0;
     for (int attempt = 1; ; attempt++) {
-      long remaining = deadline == null ? Long.MAX_VALUE : deadline.toEpochMilli() - clock.millis();
-      if (remaining <= 0) {
+      if (deadline != null && deadline.toEpochMilli() - clock.millis() <= 0) {
         body.close();
         throw ChainException.of(Reason.DEADLINE_EXCEEDED, "the chain's deadline passed before the next hop answered");
       }
-      Call call = client.newCall(built);
-      if (deadline != null) {
-        call.timeout().timeout(remaining, TimeUnit.MILLISECONDS);
-      }
       try {
-        return call.execute();
+        // A pooled connection the next hop had closed (it restarted) is skipped at once, on another
+        // connection: that request never left, and it is not an attempt.
+        return StaleConnectionCheck.skippingClosed(() -> {
+          Call call = client.newCall(built);
+          if (deadline != null) {
+            call.timeout().timeout(Math.max(1, deadline.toEpochMilli() - clock.millis()), TimeUnit.MILLISECONDS);
+          }
+          return call.execute();
+        });
       } catch (IOException e) {
-        if (e instanceof StaleConnectionCheck.StaleConnectionException && staleConnections++ < StaleConnectionCheck.MAX_SKIPPED) {
-          // A pooled connection the next hop had closed (it restarted): the request never left. Try
-          // again at once, on another connection; this is not an attempt.
-          attempt--;
-          continue;
-        }
         boolean neverSent = !requestBody.started() && isConnectFailure(e);
         boolean retryable = (neverSent || (idempotent && !requestBody.oneShotConsumed())) && attempt < retries.maxAttempts();
         long left = deadline == null ? Long.MAX_VALUE : deadline.toEpochMilli() - clock.millis();
