@@ -293,6 +293,37 @@ class NextHopFaultsTest {
   }
 
   @Test
+  void nextHopResettingMidSmallAnswerIsAnswered502UnreachableNamingItsSegment() {
+    // Small answers of known length are read whole before being relayed, so the relaying hop can
+    // still answer with a problem document instead of cutting its caller off.
+    hops.serve("a", a);
+    hops.route("b", raw(RawHop.resetMidAnswer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+        + "Chain-Route: relayed-unchecked\r\nContent-Length: 2000\r\n\r\n" + "y".repeat(1000))).uri());
+
+    ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
+
+    ChainProblem problem = TestChains.assertProblem(answer, 502, Reason.NEXT_HOP_UNREACHABLE);
+    assertFailedAt(problem, 1, "b/relay", node("a"));
+    assertFalse(new String(answer.body(), StandardCharsets.UTF_8).contains("yyyy"), "no part of the broken answer");
+  }
+
+  @Test
+  void nextHopStallingMidSmallAnswerPastTheDeadlineIsAnswered504NearTheDeadline() throws IOException {
+    hops.serve("a", a);
+    hops.route("b", raw(RawHop.stallMidAnswer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+        + "Chain-Route: relayed-unchecked\r\nContent-Length: 2000\r\n\r\n" + "y".repeat(1000))).uri());
+    Instant deadline = Instant.now().plusMillis(800);
+
+    long started = System.nanoTime();
+    TestChains.Reply reply = caller().send(chain("a/relay", "b/relay").deadline(deadline).build(), "x");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    ChainProblem problem = TestChains.assertProblem(reply, 504, Reason.DEADLINE_EXCEEDED);
+    assertFailedAt(problem, 1, "b/relay", node("a"));
+    assertNearDeadline(deadline, took);
+  }
+
+  @Test
   void nextHopResettingMidChunkedAnswerFailsTheCallersReadInsteadOfEndingItShort() {
     hops.serve("a", a);
     hops.route("b", raw(RawHop.resetMidAnswer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"

@@ -47,6 +47,8 @@ import org.slf4j.MDC;
 public final class HopPipeline {
   private static final Logger log = LoggerFactory.getLogger(HopPipeline.class);
   private static final int MAX_PROBLEM_BYTES = 16 * 1024;
+  /** Answers up to this length (declared) are relayed from a buffer; longer ones are streamed. */
+  static final int RELAY_BUFFER_MAX_BYTES = 64 * 1024;
   static final String PROBLEM = ChainHeaders.PROBLEM_JSON;
 
   private final ChainCodec codec;
@@ -364,6 +366,19 @@ public final class HopPipeline {
           + response.code() + " without a chain route or problem document"), d, nextIndex, trace, startNanos, start);
     }
     long length = response.body() == null ? 0 : response.body().contentLength();
+    if (length >= 0 && length <= RELAY_BUFFER_MAX_BYTES) {
+      // A small answer of known length is read whole before this hop answers: its head and body
+      // then leave together, with one buffer of the right size, and an answer the next hop breaks
+      // off is answered with a problem naming the segment instead of a cut connection.
+      byte[] answer;
+      try (response) {
+        answer = length == 0 ? new byte[0] : response.body().bytes();
+      } catch (IOException e) {
+        return failedForward(nextHop.answerFailure(e, d.deadline().orElse(null)), d, nextIndex, trace, startNanos,
+            start);
+      }
+      return Outgoing.bytes(response.code(), contentType, route, answer);
+    }
     InputStream stream = response.body() == null ? InputStream.nullInputStream() : response.body().byteStream();
     return Outgoing.stream(response.code(), contentType, route, stream, length, response);
   }

@@ -106,6 +106,25 @@ public final class NextHopClient {
     }
   }
 
+  /**
+   * The coded failure for an answer whose head arrived but whose body could not be read whole: the
+   * connection failed ({@code next_hop.unreachable}), the read timed out ({@code next_hop.timeout})
+   * or the chain's deadline passed ({@code deadline.exceeded}).
+   *
+   * @param deadline the chain's deadline, or null
+   */
+  public ChainException answerFailure(IOException e, Instant deadline) {
+    if (deadline != null && deadline.toEpochMilli() - clock.millis() <= 0) {
+      return ChainException.caused(Reason.DEADLINE_EXCEEDED,
+          "the chain's deadline passed while the next hop's answer was read", e);
+    }
+    if (e instanceof InterruptedIOException) {
+      return ChainException.caused(Reason.NEXT_HOP_TIMEOUT, "the next hop's answer stopped arriving in time", e);
+    }
+    return ChainException.caused(Reason.NEXT_HOP_UNREACHABLE,
+        "the connection to the next hop failed while its answer was read", e);
+  }
+
   private static boolean isConnectFailure(IOException e) {
     return e instanceof ConnectException || e instanceof StaleConnectionCheck.StaleConnectionException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
         || (e.getCause() instanceof ConnectException);

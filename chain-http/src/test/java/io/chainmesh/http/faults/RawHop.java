@@ -106,6 +106,23 @@ public final class RawHop implements AutoCloseable {
   }
 
   /**
+   * Reads the whole request, writes {@code partialResponse} (a head promising more than follows, and
+   * part of a body), then sends nothing more: holds the connection until the caller gives up.
+   */
+  public static Conduct stallMidAnswer(String partialResponse) {
+    return (socket, head, arrival) -> {
+      InputStream in = socket.getInputStream();
+      readBody(in, head);
+      OutputStream out = socket.getOutputStream();
+      out.write(partialResponse.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      while (in.read() >= 0) {
+        // Wait for the caller to close.
+      }
+    };
+  }
+
+  /**
    * Resets the first {@code resets} connections once their request head arrived; passes every
    * later one through, byte for byte, to {@code target}.
    */
