@@ -196,6 +196,7 @@ public final class LoadDriver {
     int max = settings.latencyMaxRequests();
     long[] samples = new long[max];
     int count = 0;
+    long cpu = processCpuNanos();
     long end = System.nanoTime() + settings.latencyWindow().toNanos();
     for (int attempt = 0; attempt < max && System.nanoTime() < end; attempt++) {
       long t0 = System.nanoTime();
@@ -203,7 +204,7 @@ public final class LoadDriver {
         samples[count++] = System.nanoTime() - t0;
       }
     }
-    return LoadReport.Latency.of(Arrays.copyOf(samples, count));
+    return LoadReport.Latency.of(Arrays.copyOf(samples, count), processCpuNanos() - cpu);
   }
 
   private LoadReport.Throughput throughput(Contestant c, int n, byte[] body, ExecutorService workers) {

@@ -31,11 +31,16 @@ final class LoadReport {
     this.settings = settings;
   }
 
-  /** Latency of one round: nearest-rank percentiles of the per-request times. */
-  record Latency(int count, long p50Nanos, long p99Nanos, long meanNanos) {
-    static Latency of(long[] samples) {
+  /**
+   * Latency of one round: nearest-rank percentiles of the per-request times, and the CPU time the
+   * whole process spent during the round. With one request in flight, that CPU per request is
+   * nearly all work on the request's critical path, so set beside the latency it tells work apart
+   * from waiting (wake-ups, scheduling).
+   */
+  record Latency(int count, long p50Nanos, long p99Nanos, long meanNanos, long cpuNanos) {
+    static Latency of(long[] samples, long cpuNanos) {
       if (samples.length == 0) {
-        return new Latency(0, 0, 0, 0);
+        return new Latency(0, 0, 0, 0, cpuNanos);
       }
       long[] sorted = samples.clone();
       Arrays.sort(sorted);
@@ -43,7 +48,11 @@ final class LoadReport {
       for (long s : sorted) {
         sum += s;
       }
-      return new Latency(sorted.length, rank(sorted, 0.50), rank(sorted, 0.99), sum / sorted.length);
+      return new Latency(sorted.length, rank(sorted, 0.50), rank(sorted, 0.99), sum / sorted.length, cpuNanos);
+    }
+
+    double cpuMicrosPerRequest() {
+      return count == 0 ? 0 : cpuNanos / 1e3 / count;
     }
 
     private static long rank(long[] sorted, double p) {
@@ -91,6 +100,11 @@ final class LoadReport {
 
     double p99Micros() {
       return median(latency.values().stream().filter(l -> l.count() > 0).mapToDouble(l -> l.p99Nanos() / 1e3).toArray());
+    }
+
+    double latencyCpuMicros() {
+      return median(latency.values().stream().filter(l -> l.count() > 0).mapToDouble(Latency::cpuMicrosPerRequest)
+          .toArray());
     }
 
     double perSecond() {
@@ -160,16 +174,17 @@ final class LoadReport {
     sb.append(String.format(Locale.ROOT, "%nchainmesh load driver, %s mode: %d rounds, latency with 1 client thread,"
             + " throughput with %d; medians over rounds; ratios to %s%n", settings.mode(), settings.repeats(),
         settings.threads(), BASELINE));
-    sb.append(String.format(Locale.ROOT, "%-6s %2s  %-16s %10s %10s %10s %10s %10s  %9s %9s %9s%n",
+    sb.append(String.format(Locale.ROOT, "%-6s %2s  %-16s %10s %10s %10s %10s %10s  %9s %9s %9s %10s %9s%n",
         "body", "N", "contestant", "p50 us", "p99 us", "req/s", "cpu us/req", "KB/req", "p50 ratio", "rps ratio",
-        "cpu ratio"));
+        "cpu ratio", "cpu@1 us", "cpu@1 rt"));
     for (Row r : rows.values()) {
       Row base = rows.get(key(BASELINE, r.bodySize, r.length));
-      sb.append(String.format(Locale.ROOT, "%-6s %2d  %-16s %10.0f %10.0f %10.0f %10.0f %10.1f  %9s %9s %9s%n",
+      sb.append(String.format(Locale.ROOT, "%-6s %2d  %-16s %10.0f %10.0f %10.0f %10.0f %10.1f  %9s %9s %9s %10.0f %9s%n",
           sizeName(r.bodySize), r.length, r.contestant, r.p50Micros(), r.p99Micros(), r.perSecond(), r.cpuMicros(),
           r.kilobytes(), ratio(r.p50Micros(), base == null ? 0 : base.p50Micros()),
           ratio(r.perSecond(), base == null ? 0 : base.perSecond()),
-          ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros())));
+          ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros()), r.latencyCpuMicros(),
+          ratio(r.latencyCpuMicros(), base == null ? 0 : base.latencyCpuMicros())));
     }
     sb.append(String.format("%nanswers checked (status, body bytes, route):%n"));
     for (Map.Entry<String, AnswerTally> e : tallies.entrySet()) {
@@ -209,29 +224,30 @@ final class LoadReport {
     LoadDriver.ensureDirectory(dir);
     StringBuilder rounds = new StringBuilder(
         "mode,body_bytes,n,contestant,round,latency_requests,p50_us,p99_us,mean_us,throughput_answers,throughput_seconds,"
-            + "requests_per_second,cpu_us_per_request,kb_allocated_per_request\n");
+            + "requests_per_second,cpu_us_per_request,kb_allocated_per_request,latency_cpu_us_per_request\n");
     for (Row r : rows.values()) {
       for (Map.Entry<Integer, Latency> e : r.latency.entrySet()) {
         Latency l = e.getValue();
         Throughput t = r.throughput.get(e.getKey());
-        rounds.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%.1f,%.1f,%.1f,%d,%.3f,%.1f,%.1f,%.2f%n",
+        rounds.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%.1f,%.1f,%.1f,%d,%.3f,%.1f,%.1f,%.2f,%.1f%n",
             settings.mode(), r.bodySize, r.length, r.contestant, e.getKey(), l.count(), l.p50Nanos() / 1e3,
             l.p99Nanos() / 1e3, l.meanNanos() / 1e3, t == null ? 0 : t.answers(), t == null ? 0 : t.nanos() / 1e9,
             t == null ? 0 : t.perSecond(), t == null ? 0 : t.cpuMicrosPerAnswer(),
-            t == null ? 0 : t.kilobytesPerAnswer()));
+            t == null ? 0 : t.kilobytesPerAnswer(), l.cpuMicrosPerRequest()));
       }
     }
     StringBuilder summary = new StringBuilder(
         "mode,body_bytes,n,contestant,rounds,p50_us,p99_us,requests_per_second,cpu_us_per_request,p50_ratio,rps_ratio,"
-            + "cpu_ratio,checked,failed,kb_allocated_per_request\n");
+            + "cpu_ratio,checked,failed,kb_allocated_per_request,latency_cpu_us_per_request,latency_cpu_ratio\n");
     for (Row r : rows.values()) {
       Row base = rows.get(key(BASELINE, r.bodySize, r.length));
       AnswerTally t = tallies.get(key(r.contestant, r.bodySize, r.length));
-      summary.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%s,%s,%s,%d,%d,%.2f%n",
+      summary.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%s,%s,%s,%d,%d,%.2f,%.1f,%s%n",
           settings.mode(), r.bodySize, r.length, r.contestant, r.latency.size(), r.p50Micros(), r.p99Micros(),
           r.perSecond(), r.cpuMicros(), ratio(r.p50Micros(), base == null ? 0 : base.p50Micros()),
           ratio(r.perSecond(), base == null ? 0 : base.perSecond()),
-          ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros()), t.sent(), t.failed(), r.kilobytes()));
+          ratio(r.cpuMicros(), base == null ? 0 : base.cpuMicros()), t.sent(), t.failed(), r.kilobytes(),
+          r.latencyCpuMicros(), ratio(r.latencyCpuMicros(), base == null ? 0 : base.latencyCpuMicros())));
     }
     try {
       Files.writeString(dir.resolve("rounds.csv"), rounds, StandardCharsets.UTF_8);
@@ -261,9 +277,11 @@ final class LoadReport {
       int size = Integer.parseInt(f[1]);
       int length = Integer.parseInt(f[2]);
       int round = Integer.parseInt(f[4]);
-      report.latency(contestant, size, length, round, new Latency(Integer.parseInt(f[5]),
+      int requests = Integer.parseInt(f[5]);
+      long latencyCpu = f.length > 14 ? Math.round(Double.parseDouble(f[14]) * 1e3 * requests) : 0;
+      report.latency(contestant, size, length, round, new Latency(requests,
           Math.round(Double.parseDouble(f[6]) * 1e3), Math.round(Double.parseDouble(f[7]) * 1e3),
-          Math.round(Double.parseDouble(f[8]) * 1e3)));
+          Math.round(Double.parseDouble(f[8]) * 1e3), latencyCpu));
       long answers = Long.parseLong(f[9]);
       long allocated = f.length > 13 ? Math.round(Double.parseDouble(f[13]) * 1e3 * answers) : 0;
       report.throughput(contestant, size, length, round, new Throughput(answers,

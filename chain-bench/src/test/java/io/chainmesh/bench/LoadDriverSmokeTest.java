@@ -44,6 +44,27 @@ class LoadDriverSmokeTest {
   }
 
   @Test
+  void roundsCsvKeepsEveryFigureOfARound(@TempDir Path out) {
+    LoadSettings settings = LoadSettings.smoke(out);
+    LoadReport written = new LoadReport(settings);
+    written.latency("hand-written", LoadSettings.KIB, 5, 1,
+        LoadReport.Latency.of(new long[] {700_000, 800_000, 900_000}, 2_400_000));
+    written.throughput("hand-written", LoadSettings.KIB, 5, 1, new LoadReport.Throughput(1000, 1_000_000_000L,
+        500_000_000L, 200_000_000L));
+    written.tally("hand-written", LoadSettings.KIB, 5);
+
+    written.write(out);
+    LoadReport.Row read = LoadReport.fromRounds(out.resolve("rounds.csv"), settings)
+        .rowOf("hand-written", LoadSettings.KIB, 5).orElseThrow();
+
+    assertEquals(800.0, read.p50Micros(), 0.1);
+    assertEquals(800.0, read.latencyCpuMicros(), 0.1, "CPU per request in the latency window");
+    assertEquals(1000.0, read.perSecond(), 0.1);
+    assertEquals(500.0, read.cpuMicros(), 0.1);
+    assertEquals(200.0, read.kilobytes(), 0.1);
+  }
+
+  @Test
   void parsesTheCommandLine() {
     LoadSettings quick = LoadDriver.parse(new String[] {"--quick", "--lengths", "1,5", "--out", "x"});
 
