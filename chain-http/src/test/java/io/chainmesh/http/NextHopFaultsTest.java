@@ -286,8 +286,7 @@ class NextHopFaultsTest {
   @Test
   void nextHopResettingMidAnswerOfKnownLengthFailsTheCallersReadPromptly() {
     hops.serve("a", a);
-    hops.route("b", raw(RawHop.resetMidAnswer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-        + "Chain-Route: relayed-unchecked\r\nContent-Length: 100000\r\n\r\n" + "y".repeat(1000))).uri());
+    hops.route("b", raw(RawHop.resetMidAnswer(firstThousandBytesOf(100000))).uri());
 
     assertCallerReadFailsPromptly(chain("a/relay", "b/relay").build());
   }
@@ -297,8 +296,7 @@ class NextHopFaultsTest {
     // Small answers of known length are read whole before being relayed, so the relaying hop can
     // still answer with a problem document instead of cutting its caller off.
     hops.serve("a", a);
-    hops.route("b", raw(RawHop.resetMidAnswer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-        + "Chain-Route: relayed-unchecked\r\nContent-Length: 2000\r\n\r\n" + "y".repeat(1000))).uri());
+    hops.route("b", raw(RawHop.resetMidAnswer(firstThousandBytesOf(2000))).uri());
 
     ChainResponse answer = chains.send(chain("a/relay", "b/relay").build(), "x", TestChains.TEXT);
 
@@ -310,8 +308,7 @@ class NextHopFaultsTest {
   @Test
   void nextHopStallingMidSmallAnswerPastTheDeadlineIsAnswered504NearTheDeadline() throws IOException {
     hops.serve("a", a);
-    hops.route("b", raw(RawHop.stallMidAnswer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-        + "Chain-Route: relayed-unchecked\r\nContent-Length: 2000\r\n\r\n" + "y".repeat(1000))).uri());
+    hops.route("b", raw(RawHop.stallMidAnswer(firstThousandBytesOf(2000))).uri());
     Instant deadline = Instant.now().plusMillis(800);
 
     long started = System.nanoTime();
@@ -433,6 +430,12 @@ class NextHopFaultsTest {
       client.connectionPool().evictAll();
     });
     return client;
+  }
+
+  /** An answer's head promising {@code declared} bytes, and the first 1 000 of them. */
+  private static String firstThousandBytesOf(int declared) {
+    return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nChain-Route: relayed-unchecked\r\n"
+        + "Content-Length: " + declared + "\r\n\r\n" + "y".repeat(1000);
   }
 
   private void assertCallerReadFailsPromptly(ChainDescriptor chain) {

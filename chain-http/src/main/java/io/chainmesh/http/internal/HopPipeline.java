@@ -367,9 +367,9 @@ public final class HopPipeline {
     }
     long length = response.body() == null ? 0 : response.body().contentLength();
     if (length >= 0 && length <= RELAY_BUFFER_MAX_BYTES) {
-      // A small answer of known length is read whole before this hop answers: its head and body
-      // then leave together, with one buffer of the right size, and an answer the next hop breaks
-      // off is answered with a problem naming the segment instead of a cut connection.
+      // A small answer of known length is read whole before this hop answers: an answer the next
+      // hop breaks off is then answered with a problem naming the segment instead of a cut
+      // connection, and the caller is woken once for head and body instead of once for each.
       byte[] answer;
       try (response) {
         answer = length == 0 ? new byte[0] : response.body().bytes();
