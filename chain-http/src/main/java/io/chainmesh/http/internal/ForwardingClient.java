@@ -28,8 +28,9 @@ import okio.BufferedSink;
  *       was written.
  * </ul>
  *
- * <p>An application interceptor can't reconfigure the client it runs in, so {@link #sendOnce} is the
- * same for one call of an application's own client, as far as OkHttp lets a call be changed.
+ * <p>{@link #sendOnce} is the same, as far as OkHttp lets one call be changed, for a call through a
+ * client that does not come from here ({@code ChainInterceptor} added to an application's client by
+ * hand): an application interceptor cannot reconfigure the client it runs in.
  */
 public final class ForwardingClient {
   private ForwardingClient() {}
