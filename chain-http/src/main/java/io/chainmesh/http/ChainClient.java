@@ -6,7 +6,6 @@ import io.chainmesh.core.ChainException;
 import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
-import io.chainmesh.http.internal.ForwardingClient;
 import io.chainmesh.http.internal.ParsedOnce;
 import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.io.IOException;
@@ -57,7 +56,7 @@ public final class ChainClient implements AutoCloseable {
     this.resolver = b.resolver;
     this.ownsClient = b.httpClient == null;
     OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
-    this.client = ForwardingClient.from(base).newBuilder().addInterceptor(new ChainInterceptor(codec)).build();
+    this.client = ChainInterceptor.client(base, codec);
     this.maxResponseBytes = b.maxResponseBytes;
   }
 
@@ -73,7 +72,8 @@ public final class ChainClient implements AutoCloseable {
 
   /**
    * Sends {@code body} into the chain {@code descriptor} describes and waits for the answer (for an
-   * asynchronous chain, the first hop's {@code 202 Accepted}).
+   * asynchronous chain, the first hop's {@code 202 Accepted}). The answer's route is verified
+   * against the client's keys and the chain sent: see {@link ChainResponse#routeStatus()}.
    *
    * <p>With a deadline, waits up to 500 ms past it: hops answer a passed deadline
    * with a {@code deadline.exceeded} problem naming the segment the chain was waiting for, and
@@ -98,7 +98,7 @@ public final class ChainClient implements AutoCloseable {
         descriptor.deadline().ifPresent(d -> call.timeout().timeout(
             Math.max(1, Duration.between(codec.clock().instant(), d).plus(DEADLINE_GRACE).toMillis()),
             TimeUnit.MILLISECONDS));
-        return execute(call, sentAt);
+        return execute(call, descriptor, sentAt);
       });
     } catch (InterruptedIOException e) {
       throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED
@@ -108,11 +108,22 @@ public final class ChainClient implements AutoCloseable {
     }
   }
 
-  private ChainResponse execute(okhttp3.Call call, java.time.Instant sentAt) throws IOException {
+  private ChainResponse execute(okhttp3.Call call, ChainDescriptor sent, java.time.Instant sentAt) throws IOException {
     try (Response response = call.execute()) {
       byte[] answer = readBounded(response);
-      return new ChainResponse(response.code(), response.header("Content-Type"), answer,
-          verifiedRoute(response.header(ChainHeaders.ROUTE), sentAt));
+      String route = response.header(ChainHeaders.ROUTE);
+      ChainDescriptor verified = null;
+      Reason refusal = null;
+      if (route != null) {
+        try {
+          verified = verifiedRoute(route, sent, sentAt);
+        } catch (ChainException e) {
+          refusal = e.reason();
+          log.warn("chainmesh client: refused the {} header of chain {}'s answer: {}", ChainHeaders.ROUTE,
+              sent.chainId(), e.getMessage());
+        }
+      }
+      return new ChainResponse(response.code(), response.header("Content-Type"), answer, verified, refusal);
     }
   }
 
@@ -142,19 +153,19 @@ public final class ChainClient implements AutoCloseable {
   }
 
   /**
-   * The answer's route, MAC-verified as of when the chain was sent: a chain may legitimately
-   * answer after its descriptor's expiry, and the MAC already ties the route to this chain.
+   * The answer's route, MAC-verified as of when the chain was sent (a chain may legitimately answer
+   * after its descriptor's expiry), and the route of the chain that was sent: a genuine route lifted
+   * from another chain proves nothing about this one.
+   *
+   * @throws ChainException the codec's refusal, or {@code transit.unproven} for another chain's route
    */
-  private ChainDescriptor verifiedRoute(String header, java.time.Instant sentAt) {
-    if (header == null) {
-      return null;
+  private ChainDescriptor verifiedRoute(String header, ChainDescriptor sent, java.time.Instant sentAt) {
+    ChainDescriptor route = codec.decode(header, sentAt);
+    if (!route.chainId().equals(sent.chainId())) {
+      throw ChainException.of(Reason.TRANSIT_UNPROVEN, "the route belongs to chain " + route.chainId()
+          + ", not to chain " + sent.chainId());
     }
-    try {
-      return codec.decode(header, sentAt);
-    } catch (ChainException e) {
-      log.warn("chainmesh client: the answer's {} header does not verify: {}", ChainHeaders.ROUTE, e.getMessage());
-      return null;
-    }
+    return route;
   }
 
   /** Releases the client's threads and connections if it created its OkHttp client. */
