@@ -163,13 +163,16 @@ class ServedSegmentReplayAttackTest {
   }
 
   @Test
-  void routeDeliveredToTheEdgeAsAnAsyncReplyMatchesNoWaitingClient() {
+  void routeDeliveredToTheEdgeAsAnAsyncReplyIsRefusedAndStartsNothing() {
     String route = exposedRoute();
+    long started = target.edge().stats().chainsStarted();
 
     AttackTarget.Answer answer = target.toEdge("/abc", "forged result", ChainHeaders.REPLY_STATUS, "200",
         ChainHeaders.ROUTE, route);
 
-    target.assertRefused(answer, 404, "edge.reply_unmatched");
+    // A synchronous chain's route is no asynchronous reply to this edge.
+    target.assertRefused(answer, 400, "descriptor.malformed");
+    assertEquals(started, target.edge().stats().chainsStarted());
   }
 
   @Test
