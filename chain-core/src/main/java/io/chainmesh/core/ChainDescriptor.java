@@ -257,6 +257,42 @@ public final class ChainDescriptor {
     return list;
   }
 
+  /**
+   * Whether the route records the current segment: the segment has been served. This is the state
+   * {@link #recordFinal} leaves (the descriptor a chain's last hop, or a hop ending it early, returns
+   * in {@code Chain-Route}) and one {@link #advance} never leaves, since it moves the pointer past
+   * the record it appends. A finished descriptor is a route to verify, never a request to serve.
+   */
+  public boolean isFinished() {
+    return lastRecordedSegment() == pointer;
+  }
+
+  /**
+   * The checks a hop makes on the descriptor alone before it serves the current segment (wire
+   * format §14.1): the segment must not be served already. Every hop runs them, on whichever decode
+   * path the descriptor came, so a finished route handed back as a request runs nothing.
+   *
+   * @throws ChainException {@link Reason#SEGMENT_ALREADY_SERVED} when {@link #isFinished()}, naming
+   *     the route record of the current segment
+   */
+  public void requireServable() {
+    if (isFinished()) {
+      int last = (wire != null ? wire.routeCount + appended.size() : route.size()) - 1;
+      throw ChainException.atField(Reason.SEGMENT_ALREADY_SERVED, "route[" + last + "].segmentIndex",
+          "segment " + pointer + " was already served: the route records it, so this is a finished chain's"
+              + " route, not a request");
+    }
+  }
+
+  /** Segment index of the route's last record, -1 without records; the route is not built for it. */
+  private int lastRecordedSegment() {
+    if (wire != null) {
+      return appended.isEmpty() ? wire.lastRouteIndex : appended.get(appended.size() - 1).segmentIndex();
+    }
+    List<RouteRecord> list = route;
+    return list.isEmpty() ? -1 : list.get(list.size() - 1).segmentIndex();
+  }
+
   /** How many segments hops have inserted as sub-chains over the chain's life. */
   public int insertedSegments() {
     return insertedSegments;
@@ -321,11 +357,7 @@ public final class ChainDescriptor {
    * and hop limit were checked by the caller); if it fails, the model path refuses it.
    */
   private boolean canAppendToWire(RouteRecord record) {
-    if (wire == null) {
-      return false;
-    }
-    int last = appended.isEmpty() ? wire.lastRouteIndex : appended.get(appended.size() - 1).segmentIndex();
-    return record.segmentIndex() > last;
+    return wire != null && record.segmentIndex() > lastRecordedSegment();
   }
 
   private List<RouteRecord> appendedToWire(RouteRecord record) {

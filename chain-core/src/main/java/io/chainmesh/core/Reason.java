@@ -37,6 +37,13 @@ public enum Reason {
   SEGMENT_INVALID_NAME("segment.invalid_name", 400),
   /** The current segment does not name this service or one of its functions (confused deputy). */
   SEGMENT_NOT_HERE("segment.not_here", 421),
+  /**
+   * The route already records the segment the descriptor asks a hop to serve: it is a finished
+   * chain's route ({@code Chain-Route}) or a copy of a request that hop already took on (replay
+   * guard). Conflict (409): the descriptor is well formed and genuine, but the segment's state is
+   * "served"; sending it again can never succeed, only a new chain can.
+   */
+  SEGMENT_ALREADY_SERVED("segment.already_served", 409),
   /** The current segment lacks an argument its function requires. */
   SEGMENT_MISSING_ARGUMENT("segment.missing_argument", 400),
   /** The resolver cannot or will not map a segment to an address (unknown name, raw URL refused). */

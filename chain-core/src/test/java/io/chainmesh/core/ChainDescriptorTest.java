@@ -464,6 +464,45 @@ class ChainDescriptorTest {
     }
 
     @Test
+    void finishedDescriptorIsNotServable() {
+      ChainDescriptor d = chain("a", "b").build().advance(record(0));
+
+      ChainDescriptor done = d.recordFinal(record(1, Outcome.ANSWERED));
+
+      assertFalse(d.isFinished());
+      d.requireServable();
+      assertTrue(done.isFinished());
+      ChainException e = refused(Reason.SEGMENT_ALREADY_SERVED, "route[1].segmentIndex", done::requireServable);
+      assertTrue(e.detail().contains("segment 1"), e.detail());
+    }
+
+    @Test
+    void chainEndedEarlyIsFinishedAtItsPointer() {
+      ChainDescriptor done = chain("a", "b", "c").build().recordFinal(record(0, Outcome.ENDED_EARLY));
+
+      assertTrue(done.isFinished());
+      refused(Reason.SEGMENT_ALREADY_SERVED, "route[0].segmentIndex", done::requireServable);
+    }
+
+    @Test
+    void routeRecordingTheCurrentSegmentIsNotServableWhateverItsOutcome() {
+      ChainDescriptor forwardedHere = chain("a", "b").pointer(1).routeRecord(record(0)).routeRecord(record(1)).build();
+
+      refused(Reason.SEGMENT_ALREADY_SERVED, "route[1].segmentIndex", forwardedHere::requireServable);
+    }
+
+    @Test
+    void advancedDescriptorIsNeverFinished() {
+      ChainDescriptor d = chain("a", "b", "c").build();
+
+      for (int i = 0; i < 2; i++) {
+        d = d.advance(record(i));
+        assertFalse(d.isFinished(), "after advance " + i);
+        d.requireServable();
+      }
+    }
+
+    @Test
     void refusesASecondRecordForTheSameSegment() {
       ChainDescriptor done = chain("a", "b").build().recordFinal(record(0, Outcome.ENDED_EARLY));
 

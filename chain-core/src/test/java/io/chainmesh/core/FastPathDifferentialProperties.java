@@ -239,6 +239,7 @@ class FastPathDifferentialProperties {
     assertEquals(expected.currentSegment(), lazy.currentSegment());
     assertEquals(expected.nextSegment(), lazy.nextSegment());
     assertEquals(expected.isLastSegment(), lazy.isLastSegment());
+    assertEquals(servable(expected), servable(codec.decode(header)), "the serving check agrees on both paths");
     for (Outcome outcome : Outcome.values()) {
       RouteRecord record = RouteRecord.builder().segmentIndex(expected.pointer()).node("node-x.1")
           .start(NOW.plusMillis(3)).duration(Duration.ofNanos(417_000)).outcome(outcome).build();
@@ -252,6 +253,8 @@ class FastPathDifferentialProperties {
       assertEquals(referenceStepped.refusal(), stepped.refusal());
       if (referenceStepped.value() != null) {
         assertEquals(referenceStepped.value(), stepped.value());
+        assertEquals(servable(referenceStepped.value()), servable(stepped.value()));
+        assertEquals(outcome != Outcome.FORWARDED, stepped.value().isFinished(), "finished exactly after recordFinal");
         Verdict<String> encoded = verdict(() -> codec.encode(stepped.value()));
         assertEquals(verdict(() -> codec.encodeReference(referenceStepped.value())), encoded);
         // and the hop after: decode what this one sent, advance again, encode again
@@ -267,6 +270,14 @@ class FastPathDifferentialProperties {
       }
     }
     return actual.wire() != null ? "accepted, fast path" : "accepted, reference path";
+  }
+
+  /** The verdict of the serving check ({@link ChainDescriptor#requireServable()}). */
+  private static Verdict<Boolean> servable(ChainDescriptor d) {
+    return verdict(() -> {
+      d.requireServable();
+      return d.isFinished();
+    });
   }
 
   /** A value or the description of the refusal that prevented it. */

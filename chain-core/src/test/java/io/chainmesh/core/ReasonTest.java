@@ -46,5 +46,6 @@ class ReasonTest {
     assertEquals(502, Reason.SEGMENT_UNRESOLVABLE.httpStatus());
     assertEquals(504, Reason.DEADLINE_EXCEEDED.httpStatus());
     assertEquals(413, Reason.LIMITS_BODY.httpStatus());
+    assertEquals(409, Reason.SEGMENT_ALREADY_SERVED.httpStatus());
   }
 }

@@ -10,6 +10,7 @@ import io.chainmesh.http.internal.HopPipeline;
 import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.NodeIds;
 import io.chainmesh.http.internal.NextHopClient;
+import io.chainmesh.http.internal.ReplayGuard;
 import io.chainmesh.http.internal.StaleConnectionCheck;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,6 +143,7 @@ public final class ChainHop implements AutoCloseable {
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private String nodeId;
     private Executor asyncExecutor;
+    private int replayGuardCapacity;
 
     private Builder() {}
 
@@ -262,6 +264,37 @@ public final class ChainHop implements AutoCloseable {
     }
 
     /**
+     * Turns on a replay guard of at most {@code capacity} entries; off unless set. With it, the hop
+     * remembers the (chain id, segment index) of every request it takes on until that descriptor
+     * has expired (expiry plus clock skew), and refuses a second request for the same pair with
+     * {@code segment.already_served} (409) without running anything: a captured in-flight
+     * descriptor cannot be replayed to this hop while it is still valid.
+     *
+     * <p>Size it for the requests this hop takes on within a descriptor's lifetime: peak requests
+     * per second times (the edge's lifetime, 60 s by default, plus the clock skew, 5 s). Memory is
+     * about 42 bytes an entry, reserved as the guard's stripes are first used (up to
+     * {@code 42 × capacity} bytes, briefly twice a stripe's share while it drops expired entries).
+     * When it is full of entries that have not expired, the hop refuses new requests with
+     * {@code hop.unavailable} (503) rather than forget one: it fails closed.
+     *
+     * <p>What it does not stop: a replay to another replica of this hop (each keeps its own guard),
+     * or to another hop of the chain; the first of two racing copies wins, whichever sent it. A
+     * forward the previous hop retries after it may have arrived (an idempotent service of its
+     * {@link RetryPolicy}) is refused as a replay. Whatever the guard, a hop refuses a finished
+     * chain's route and any descriptor whose route already records its current segment.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is not in [1, 16 777 216]
+     */
+    public Builder replayGuard(int capacity) {
+      if (capacity < 1 || capacity > ReplayGuard.MAX_CAPACITY) {
+        throw new IllegalArgumentException("replay guard capacity must be in [1, " + ReplayGuard.MAX_CAPACITY
+            + "], was " + capacity);
+      }
+      this.replayGuardCapacity = capacity;
+      return this;
+    }
+
+    /**
      * The hop.
      *
      * @throws IllegalArgumentException for any misuse of {@link ChainFunction} (naming class, method
@@ -295,7 +328,8 @@ public final class ChainHop implements AutoCloseable {
           : null;
       HopPipeline pipeline = new HopPipeline(codec, table, serviceNames, resolver,
           new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, node,
-          asyncExecutor == null ? ownedExecutor : asyncExecutor);
+          asyncExecutor == null ? ownedExecutor : asyncExecutor,
+          replayGuardCapacity == 0 ? null : new ReplayGuard(replayGuardCapacity, clock, clockSkew));
       return new ChainHop(pipeline, owned, ownedExecutor, table.names());
     }
   }

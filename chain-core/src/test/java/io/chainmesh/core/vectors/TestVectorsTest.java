@@ -52,7 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs every language-neutral test vector in {@code src/test/resources/vectors} (format described in
  * docs/wire-format.md) against {@link ChainCodec}: each valid case decodes to its expected JSON form
- * and its step re-encodes to the expected header exactly; each invalid case is refused with exactly
+ * and its step re-encodes to the expected header exactly, and a hop serves it or refuses it as its
+ * {@code serve} says; each invalid case is refused with exactly
  * its reason code (and field or offset, where the vector names one) and nothing else is thrown.
  */
 class TestVectorsTest {
@@ -62,7 +63,8 @@ class TestVectorsTest {
   private static final Set<String> CONTEXT_PROPERTIES = Set.of("insecureDevelopmentMode", "keys", "signingKeyId",
       "now", "nowMs", "clockSkewMs", "maxLifetimeMs", "limits");
   private static final Set<String> VALID_PROPERTIES = Set.of("name", "description", "header", "descriptor", "step",
-      "intermediate");
+      "intermediate", "serve");
+  private static final Set<String> SERVE_PROPERTIES = Set.of("reason", "status", "field");
   private static final Set<String> STEP_PROPERTIES = Set.of("op", "record", "header", "descriptor", "reason");
   private static final Set<String> INVALID_PROPERTIES = Set.of("name", "description", "header", "reason", "status",
       "field", "offset");
@@ -110,6 +112,7 @@ class TestVectorsTest {
     assertEquals(c.get("descriptor"), tree(ChainJson.toJson(d)), "decoded descriptor, as JSON");
     assertEquals(d, ChainJson.fromJson(c.get("descriptor").toString()),
         "the JSON form reads back to the same descriptor");
+    runServe(d, c.get("serve"));
 
     JsonNode step = c.get("step");
     onlyProperties(step, STEP_PROPERTIES, "step");
@@ -129,6 +132,23 @@ class TestVectorsTest {
     assertUnknownFieldsSurvive(header, nextHeader);
     if (c.has("intermediate")) {
       assertIntermediates(c.get("intermediate"), header, nextHeader);
+    }
+  }
+
+  /** Serving {@code d}: refused as {@code serve} says, or, without it, past the checks of the descriptor. */
+  private static void runServe(ChainDescriptor d, JsonNode serve) {
+    if (serve == null) {
+      d.requireServable();
+      return;
+    }
+    onlyProperties(serve, SERVE_PROPERTIES, "serve");
+    ChainException e = assertThrows(ChainException.class, d::requireServable, "a hop refuses to serve it");
+    Reason expected = Reason.fromCode(serve.get("reason").stringValue())
+        .orElseThrow(() -> new AssertionError("unknown reason code " + serve.get("reason")));
+    assertEquals(expected, e.reason(), e.getMessage());
+    assertEquals(expected.httpStatus(), serve.get("status").intValue(), "status of " + expected);
+    if (serve.has("field")) {
+      assertEquals(serve.get("field").stringValue(), e.field().orElse(null), e.getMessage());
     }
   }
 

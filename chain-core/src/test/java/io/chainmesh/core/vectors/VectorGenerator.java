@@ -137,6 +137,10 @@ public final class VectorGenerator {
     files.put("invalid-validity.json", g.file("Correctly signed, well-formed descriptors outside their"
         + " validity window, and inputs with several faults that show the order of the checks.",
         g.context(false), List.of(), g.validityCases()));
+    files.put("unservable.json", g.file("Descriptors that decode (each is what a hop returns in Chain-Route, or"
+        + " claims to be) but that no hop serves: their route already records the current segment, so a hop"
+        + " refuses them with segment.already_served before anything runs (docs/wire-format.md 14.1).",
+        g.context(false), g.unservableCases(), List.of()));
     files.put("insecure.json", g.file("Insecure development mode: a ring without keys that accepts"
         + " unsigned (and unverifiable) envelopes but still applies every other check, and signs nothing.",
         g.context(true), g.insecureValidCases(), g.insecureInvalidCases()));
@@ -285,6 +289,58 @@ public final class VectorGenerator {
             + " other than 1-4 are not covered by the MAC: they are ignored, and not forwarded.",
         b64(envelope), Step.advance(record(0, "alpha-1", NOW, 5, Outcome.FORWARDED))));
     return cases;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Unservable cases: they decode, and serving them is refused
+
+  private List<ObjectNode> unservableCases() {
+    List<ObjectNode> cases = new ArrayList<>();
+    ChainDescriptor walked = simple(800, 3, 0).build()
+        .advance(record(0, "alpha-1", ISSUED.plusMillis(5), 70, Outcome.FORWARDED))
+        .advance(record(1, "beta-2", ISSUED.plusMillis(6), 80, Outcome.FORWARDED))
+        .recordFinal(record(2, "gamma-3", ISSUED.plusMillis(7), 90, Outcome.ANSWERED));
+    cases.add(unservable("finished-route", "The Chain-Route of a chain walked to its end: pointer at the last"
+            + " segment, whose record (answered) the route holds. POSTed back to that segment's hop, it would run"
+            + " the function again; the hop refuses it. Finishing it again breaks the route order.",
+        walked, Step.recordFinalRefused(record(2, "gamma-3", NOW, 5, Outcome.ANSWERED), Reason.DESCRIPTOR_MALFORMED)));
+
+    ChainDescriptor endedEarly = simple(801, 3, 0).build()
+        .advance(record(0, "alpha-1", ISSUED.plusMillis(5), 70, Outcome.FORWARDED))
+        .recordFinal(record(1, "beta-2", ISSUED.plusMillis(6), 80, Outcome.ENDED_EARLY));
+    cases.add(unservable("ended-early-route", "The Chain-Route of a chain the second hop ended early: the"
+            + " pointer stays at segment 1, which the route records. Advancing it would break the route order.",
+        endedEarly, Step.advanceRefused(record(1, "beta-2", NOW, 5, Outcome.FORWARDED), Reason.DESCRIPTOR_MALFORMED)));
+
+    ChainDescriptor failed = simple(802, 2, 0).async(Segment.of("edge.shop", "reply")).build()
+        .recordFinal(record(0, "alpha-1", ISSUED.plusMillis(5), 70, Outcome.FAILED));
+    cases.add(unservable("failed-async-route", "What the first hop of an asynchronous chain delivers to reply-to"
+            + " when its function fails: the route records segment 0, the pointer's.",
+        failed, Step.recordFinalRefused(record(0, "alpha-1", NOW, 5, Outcome.FAILED), Reason.DESCRIPTOR_MALFORMED)));
+
+    ChainDescriptor forwardedHere = simple(803, 3, 1)
+        .routeRecord(record(0, "alpha-1", ISSUED.plusMillis(5), 70, Outcome.FORWARDED))
+        .routeRecord(record(1, "beta-2", ISSUED.plusMillis(6), 80, Outcome.FORWARDED)).build();
+    cases.add(unservable("current-segment-already-recorded", "Pointer 1 with a route that already records"
+            + " segment 1, as forwarded: no hop emits this (advance moves the pointer past its record), but a"
+            + " key holder could sign it. Whatever the outcome, a recorded segment is served.",
+        forwardedHere, Step.advanceRefused(record(1, "beta-2", NOW, 5, Outcome.FORWARDED), Reason.DESCRIPTOR_MALFORMED)));
+    return cases;
+  }
+
+  /** A valid case whose descriptor a hop refuses to serve, with the refusal as {@code serve}. */
+  private ObjectNode unservable(String name, String description, ChainDescriptor d, Step step) {
+    ObjectNode c = valid(name, description, d, codec, step);
+    try {
+      d.requireServable();
+      throw new IllegalStateException(name + ": expected a refusal to serve");
+    } catch (ChainException e) {
+      ObjectNode serve = c.putObject("serve");
+      serve.put("reason", e.reason().code());
+      serve.put("status", e.reason().httpStatus());
+      e.field().ifPresent(field -> serve.put("field", field));
+    }
+    return c;
   }
 
   private ObjectNode workedExample() {
@@ -1109,6 +1165,10 @@ public final class VectorGenerator {
 
     static Step recordFinal(RouteRecord record) {
       return new Step("recordFinal", record, null);
+    }
+
+    static Step recordFinalRefused(RouteRecord record, Reason reason) {
+      return new Step("recordFinal", record, reason);
     }
   }
 

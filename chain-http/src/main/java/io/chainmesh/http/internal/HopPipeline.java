@@ -32,7 +32,8 @@ import org.slf4j.MDC;
 /**
  * The hop pipeline, the one place a request is served, whichever door it came through:
  * header size check and decode, MAC verification and validity window (in {@link ChainCodec}) →
- * deadline → the current segment must name this hop and one of its functions → bind → invoke →
+ * the current segment not served already → deadline → the current segment must name this hop and
+ * one of its functions → replay guard, if kept → bind → invoke →
  * advance (record appended, re-MAC) → resolve the next segment → forward → relay the answer.
  *
  * <p>A refusal before the function runs never runs it and is answered with a problem document. A
@@ -62,10 +63,16 @@ public final class HopPipeline {
   private final Clock clock;
   private final Executor asyncExecutor;
   private final AtomicLong undeliveredReplies = new AtomicLong();
+  /** Null when the hop keeps no replay guard. */
+  private final ReplayGuard replayGuard;
 
-  /** A pipeline; {@code serviceNames} are the logical names this hop answers to besides its function names. */
+  /**
+   * A pipeline; {@code serviceNames} are the logical names this hop answers to besides its function
+   * names; {@code replayGuard} is null for none.
+   */
   public HopPipeline(ChainCodec codec, FunctionTable functions, Set<String> serviceNames, SegmentResolver resolver,
-      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, String nodeId, Executor asyncExecutor) {
+      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, String nodeId, Executor asyncExecutor,
+      ReplayGuard replayGuard) {
     this.codec = codec;
     this.functions = functions;
     this.serviceNames = Set.copyOf(serviceNames);
@@ -76,6 +83,7 @@ public final class HopPipeline {
     this.nodeId = nodeId;
     this.asyncExecutor = asyncExecutor;
     this.clock = codec.clock();
+    this.replayGuard = replayGuard;
   }
 
   /** The node id written into route records and problem documents. */
@@ -142,8 +150,13 @@ public final class HopPipeline {
     }
   }
 
-  /** The checks of a verified descriptor before this hop takes the request on; the function to run. */
+  /**
+   * The checks of a verified descriptor before this hop takes the request on (wire format §14.1);
+   * the function to run. The replay guard comes last, so only a request this hop would serve takes
+   * a place in it.
+   */
   private HandlerMethod accept(ChainDescriptor descriptor) {
+    descriptor.requireServable();
     Instant deadline = descriptor.deadline().orElse(null);
     if (deadline != null && !clock.instant().isBefore(deadline)) {
       throw ChainException.of(Reason.DEADLINE_EXCEEDED, "the chain's deadline passed before this hop could serve it");
@@ -153,6 +166,9 @@ public final class HopPipeline {
       // This hop could not forward: refuse now rather than run the function for nothing.
       throw ChainException.atField(Reason.HOP_LIMIT_EXCEEDED, "hopLimit", "hop limit exhausted at segment "
           + descriptor.pointer() + " with " + descriptor.remainingSegments().size() + " segments still to visit");
+    }
+    if (replayGuard != null) {
+      replayGuard.admit(descriptor);
     }
     return handler;
   }

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bytes (the edge issues 60 s; hops refuse anything past expiry + 5 s skew, anything issued in the
  * future, and any lifetime over 10 min), so a captured header is worthless after its expiry.
  *
- * <p>Within its expiry a captured header <em>is</em> accepted again: hops keep no state, and there
- * is no built-in replay cache. The chain id (random, 128 bit) and segment index reach every function
+ * <p>Within its expiry a captured header <em>is</em> accepted again by a hop without the opt-in
+ * replay guard ({@code ChainHop.Builder.replayGuard}, see {@link ServedSegmentReplayAttackTest}):
+ * hops keep no state by default. The chain id (random, 128 bit) and segment index reach every function
  * through {@code ChainContext}, so a function whose effect must not happen twice keeps an optional
  * replay cache on that key; the {@code guarded} function of the fixture does, and its test shows it.
  */
