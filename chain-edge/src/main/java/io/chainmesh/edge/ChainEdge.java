@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  *     .catalogue(Path.of("chains.yaml"))                // reloaded when the file changes
  *     .keys(KeyRing.fromEnv("CHAIN_KEYS"))
  *     .resolver(SegmentResolver.template("http://{service}.shop.svc.cluster.local:8080"))
- *     .port(8080)
- *     .start();
+ *     .port(8080)                                       // all interfaces: in a pod, the Service's traffic
+ *     .start();                                         // arrives on the pod's IP; loopback() on a laptop
  * }</pre>
  *
  * <h2>What clients cannot do</h2>
@@ -196,6 +196,13 @@ public final class ChainEdge implements AutoCloseable {
     }
     log.info("chainmesh edge {} serving chains {} from {} on {}", nodeId, loaded.catalogue().chainNames(),
         loaded.catalogue().source(), uri());
+    InetAddress bound = server.getAddress().getAddress();
+    if (b.exposeRoute && !bound.isLoopbackAddress()) {
+      String where = bound.isAnyLocalAddress() ? "all interfaces" : bound.getHostAddress();
+      log.warn("chainmesh edge {}: exposeRoute is on and the edge listens on {}: every client gets its chain's"
+          + " signed Chain-Route (segments, node ids, timings, metadata). Leave it off where clients other than"
+          + " this machine's reach the edge", nodeId, where);
+    }
   }
 
   private EdgePipeline.Routing routing(Catalogue catalogue) {
@@ -446,7 +453,13 @@ public final class ChainEdge implements AutoCloseable {
     /**
      * Whether clients get the {@code Chain-Route} response header: the signed final descriptor with the
      * record route (segments, node ids, timings, metadata). Off unless set: it shows the inside of
-     * the chain domain. The edge always logs the route.
+     * the chain domain, and it is a signed descriptor a client could try to send to a hop itself.
+     * The edge always logs the route.
+     *
+     * <p>It is meant for development: demos, tests, a laptop. The rule the edge applies is where it
+     * listens: bound to a loopback address ({@link #loopback()}), only this machine's clients see the
+     * route; bound to anything else (all interfaces by default), {@link #start()} logs a WARN that
+     * the route is exposed.
      */
     public Builder exposeRoute(boolean expose) {
       this.exposeRoute = expose;

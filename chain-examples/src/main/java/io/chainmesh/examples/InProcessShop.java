@@ -45,6 +45,8 @@ final class InProcessShop implements Shop {
       registry.put(service, server.uri());
     }
     Catalogue catalogue = Catalogue.loader().resolver(resolver).parse(catalogueText(), "chains.yaml");
+    // exposeRoute: the tour prints each answer's route. Only ever on loopback: the route is a signed
+    // descriptor a client could try against a hop, and ChainEdge warns when it is exposed elsewhere.
     this.edge = ChainEdge.builder().catalogue(catalogue).keys(keys).resolver(resolver)
         .loopback().port(edgePort).exposeRoute(true).catalogueWatch(java.time.Duration.ZERO).start();
     registry.put("edge", edge.uri()); // where asynchronous chains deliver their result

@@ -57,6 +57,7 @@ final class ProcessShop implements Shop {
             ShopService.class.getName(), service.getKey(), "--loopback", "--port",
             Integer.toString(service.getValue().getPort()), "--services", map.toString()), keysText);
       }
+      // --expose-route for the tour's route view, on loopback only (see InProcessShop).
       start("edge", List.of(java, "-cp", classpath, "-Dsun.net.httpserver.nodelay=true",
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "io.chainmesh.edge.EdgeMain",
           "--catalogue", catalogue.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(edge.getPort()),

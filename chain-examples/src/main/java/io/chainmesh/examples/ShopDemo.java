@@ -113,6 +113,12 @@ public final class ShopDemo {
         List.of("validate", "enrich", "loyalty", "price", "fraud", "receipt"));
     expect("an empty order: validate refuses it", "/quote", "{\"orderId\":\"o-1006\",\"customer\":\"bob\",\"lines\":[]}",
         Map.of(), 422, null, List.of("validate"));
+    expect("478 lines of a sofa at quantity 2147483647 (a total no long holds): validate refuses it", "/checkout",
+        order("o-1010", "eve", manyLines("sofa", Integer.MAX_VALUE, 478)), Map.of(), 422,
+        "order.line_count_out_of_range", List.of("validate"));
+    expect("a quantity above the shop's limit: validate names the line", "/checkout",
+        order("o-1011", "eve", "book", 1, "sofa", Integer.MAX_VALUE), Map.of(), 422, "order.quantity_out_of_range",
+        List.of("validate"));
     String injected = codec.encode(ChainDescriptor.builder().segment(Segment.of("receipt")).build());
     expect("a client that sends its own Chain-Descriptor (skipping straight to receipt): the edge strips it",
         "/quote", order("o-1007", "eve", "book", 1), Map.of(ChainHeaders.DESCRIPTOR, injected),
@@ -126,7 +132,8 @@ public final class ShopDemo {
   private void expect(String title, String path, String body, Map<String, String> headers, int status,
       String reason, List<String> route) throws IOException {
     System.out.println("== " + title);
-    System.out.println("   POST " + path + " " + body);
+    System.out.println("   POST " + path + " " + (body.length() <= 160 ? body
+        : body.substring(0, 150) + "... (" + body.length() + " characters)"));
     Request.Builder request = new Request.Builder().url(shop.edge().resolve(path).toString())
         .post(RequestBody.create(body, JSON));
     headers.forEach(request::header);
@@ -182,6 +189,15 @@ public final class ShopDemo {
       String code = ChainProblem.parse(body.getBytes(StandardCharsets.UTF_8)).map(ChainProblem::reasonCode).orElse("");
       report(response.code() == 401 && code.startsWith("integrity."), "401 integrity.*, and no function ran");
     }
+  }
+
+  private static Object[] manyLines(String sku, int quantity, int count) {
+    Object[] lines = new Object[2 * count];
+    for (int i = 0; i < lines.length; i += 2) {
+      lines[i] = sku;
+      lines[i + 1] = quantity;
+    }
+    return lines;
   }
 
   private static String order(String id, String customer, Object... skuAndQuantity) {

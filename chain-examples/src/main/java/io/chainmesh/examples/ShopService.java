@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * Keys come from the {@code CHAIN_KEYS} environment variable ({@code id:base64url-secret,...}, first
  * signs). Next hops are resolved with {@code --services name=url,...} or the template in
  * {@code --resolver-template} / {@code CHAIN_RESOLVER_TEMPLATE}
- * (e.g. {@code http://{service}.shop.svc.cluster.local:8080}). Prints {@code ready <function> <url>}
- * once it serves.
+ * (e.g. {@code http://{service}.shop.svc.cluster.local:8080}). Listens on all interfaces, as a
+ * container in a pod should (its Service's traffic arrives on the pod's IP), or with
+ * {@code --loopback} on this machine only. Prints {@code ready <function> <url>} once it serves.
  */
 public final class ShopService {
   static final Map<String, Supplier<Object>> FUNCTIONS = new LinkedHashMap<>();

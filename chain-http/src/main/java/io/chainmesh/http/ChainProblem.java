@@ -49,6 +49,54 @@ public final class ChainProblem {
     return new Builder(reason.code(), reason.httpStatus(), detail);
   }
 
+  /**
+   * A builder for a problem a function defines, to end its chain with {@link ChainReply#problem}:
+   * {@code code} is the function's own stable code, two or more dot-separated words of
+   * {@code [a-z0-9_]} starting with a letter (e.g. {@code order.quantity_out_of_range}), at most
+   * 64 characters, and not one of chainmesh's {@link Reason} codes (those mean what the wire format
+   * says; to refuse with one, throw a {@link ChainException}). The {@code type} is
+   * {@value #TYPE_PREFIX} followed by the code, as for chainmesh's own problems.
+   *
+   * @throws IllegalArgumentException for a code without that syntax or owned by chainmesh, or a
+   *     status outside [400, 599]
+   */
+  public static Builder builder(String code, int status, String detail) {
+    String problem = codeProblem(Objects.requireNonNull(code, "code"));
+    if (problem != null) {
+      throw new IllegalArgumentException("problem code \"" + code + "\" " + problem);
+    }
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("a problem's status must be in [400, 599], was " + status);
+    }
+    return new Builder(code, status, detail);
+  }
+
+  private static String codeProblem(String code) {
+    if (code.isEmpty() || code.length() > 64) {
+      return "must be 1 to 64 characters long";
+    }
+    if (Reason.fromCode(code).isPresent()) {
+      return "is chainmesh's own; throw a ChainException to refuse with it";
+    }
+    boolean wordStart = true;
+    int dots = 0;
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '.') {
+        if (wordStart) {
+          return "has an empty word";
+        }
+        dots++;
+        wordStart = true;
+      } else if (wordStart ? c >= 'a' && c <= 'z' : (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+        wordStart = false;
+      } else {
+        return "must be dot-separated words of [a-z0-9_], each starting with a letter";
+      }
+    }
+    return dots == 0 || wordStart ? "must be two or more dot-separated words, e.g. order.quantity_out_of_range" : null;
+  }
+
   /** A builder from a refusal: its reason, detail and field. */
   public static Builder builder(ChainException e) {
     Builder b = builder(e.reason(), e.detail());
@@ -88,6 +136,13 @@ public final class ChainProblem {
       b.field(n.get("field").asString());
     }
     return Optional.of(b.build());
+  }
+
+  /** This problem, said to have happened at {@code segment} of chain {@code chainId} on {@code hop}. */
+  ChainProblem locatedAt(String chainId, int segmentIndex, String segment, String hop) {
+    Builder b = new Builder(reason, status, detail).chainId(chainId).segment(segmentIndex, segment).hop(hop);
+    b.field = field;
+    return b.build();
   }
 
   /** The reason code, e.g. {@code integrity.bad_mac}; possibly one this version does not know. */

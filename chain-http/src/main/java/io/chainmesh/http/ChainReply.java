@@ -1,6 +1,7 @@
 package io.chainmesh.http;
 
 import io.chainmesh.core.ChainDescriptor;
+import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.http.internal.ApiAccess;
 import java.time.Clock;
 import java.util.Objects;
@@ -31,6 +32,12 @@ public final class ChainReply {
       @Override
       protected Object body(ChainReply reply) {
         return reply.body;
+      }
+
+      @Override
+      protected ChainProblem located(ChainProblem problem, String chainId, int segmentIndex, String segment,
+          String hop) {
+        return problem.locatedAt(chainId, segmentIndex, segment, hop);
       }
 
       @Override
@@ -68,6 +75,21 @@ public final class ChainReply {
    */
   public static ChainReply status(int status, Object body) {
     return new ChainReply(status, Objects.requireNonNull(body, "body"), null, null);
+  }
+
+  /**
+   * A reply that ends the chain with {@code problem}: its status, and the problem as an
+   * {@code application/problem+json} document to which the hop adds where it happened (chain id,
+   * segment, hop), as in the problem documents it writes itself. For a refusal of the function's
+   * own, build the problem with {@link ChainProblem#builder(String, int, String)}:
+   *
+   * <pre>{@code
+   * return ChainReply.problem(ChainProblem.builder("order.quantity_out_of_range", 422,
+   *     "a line's quantity must be 1 to 1000").field("lines[3].quantity").build());
+   * }</pre>
+   */
+  public static ChainReply problem(ChainProblem problem) {
+    return new ChainReply(problem.status(), problem, ChainHeaders.PROBLEM_JSON, null);
   }
 
   /** A {@code 200} reply with {@code body}. */

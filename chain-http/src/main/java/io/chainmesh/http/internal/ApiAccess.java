@@ -2,6 +2,7 @@ package io.chainmesh.http.internal;
 
 import io.chainmesh.core.ChainDescriptor;
 import io.chainmesh.http.ChainContext;
+import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.ChainReply;
 import java.time.Clock;
 
@@ -35,6 +36,10 @@ public abstract class ApiAccess {
 
   /** The body of a reply a function built. */
   protected abstract Object body(ChainReply reply);
+
+  /** {@code problem} (a function's, from {@link ChainReply#problem}) named with where it happened. */
+  protected abstract ChainProblem located(ChainProblem problem, String chainId, int segmentIndex, String segment,
+      String hop);
 
   /** A context for a function. */
   protected abstract ChainContext context(ChainDescriptor d, String function, String traceId, String spanId,

@@ -6,6 +6,7 @@ import io.chainmesh.core.Outcome;
 import io.chainmesh.core.Reason;
 import io.chainmesh.core.ReturnMode;
 import io.chainmesh.core.Segment;
+import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.ChainReply;
 import io.chainmesh.http.Forwarder;
 import java.io.IOException;
@@ -189,7 +190,11 @@ final class Hop implements Forwarder {
         throw new ForwardingContractException("the function returned a relayed reply it did not get from its own"
             + " forward()");
       }
-      Outgoing out = pipeline.encodeBody(ApiAccess.get().body(reply), reply.contentType().orElse(null), reply.status());
+      Object body = ApiAccess.get().body(reply);
+      if (body instanceof ChainProblem problem) {
+        body = pipeline.located(problem, working).toJson();
+      }
+      Outgoing out = pipeline.encodeBody(body, reply.contentType().orElse(null), reply.status());
       Outgoing ended = out.withStatus(reply.status(),
           pipeline.finalRoute(working, working.isLastSegment() ? Outcome.ANSWERED : Outcome.ENDED_EARLY, startNanos,
               start));

@@ -302,6 +302,11 @@ public final class HopPipeline {
     return ChainProblem.builder(e).chainId(d.chainId().toHex()).segment(index, describe(segment)).hop(nodeId).build();
   }
 
+  /** A function's own problem ({@code ChainReply.problem}), named with where it happened like the hop's own. */
+  ChainProblem located(ChainProblem problem, ChainDescriptor d) {
+    return ApiAccess.get().located(problem, d.chainId().toHex(), d.pointer(), describe(d.currentSegment()), nodeId);
+  }
+
   /** A segment as problem documents name it: a raw URL is an address, which they never show. */
   private static String describe(Segment segment) {
     return segment.isUrl() ? "<raw URL>" : segment.toString();

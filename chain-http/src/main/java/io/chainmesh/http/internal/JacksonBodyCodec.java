@@ -33,8 +33,10 @@ public final class JacksonBodyCodec implements BodyCodec {
     // that keeps the last would see two different bodies (a parser differential).
     JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    // 1.5 is not an int: truncating it would bind a number the client did not send (1.5 sofas become 1).
     this.mapper = JsonMapper.builder(factory)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .build();
   }
 
