@@ -1,6 +1,7 @@
 package io.chainmesh.cli;
 
 import io.chainmesh.core.ChainException;
+import io.chainmesh.core.KeyRing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ public final class ChainCli {
    * @return the exit code: 0 ok; 1 refused or failed with a reason code; 2 usage error; 3 I/O error
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return run(args, new Terminal(System.in, out, err, System::getenv));
+    return run(args, new Terminal(System.in, out, err, System::getenv, KeyRing::builder));
   }
 
   /** Runs a command with the given standard input and environment. */

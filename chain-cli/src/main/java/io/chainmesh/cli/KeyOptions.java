@@ -2,7 +2,8 @@ package io.chainmesh.cli;
 
 import io.chainmesh.core.KeyRing;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -33,32 +34,33 @@ final class KeyOptions {
       throw new UsageException("give keys one way: --key (repeatable), --keys-file or --keys-env");
     }
     if (args.has(KEY.name())) {
-      try {
-        return Optional.of(KeyRing.parse(String.join(",", args.values(KEY.name()))));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--key: " + e.getMessage());
-      }
+      return Optional.of(ring(terminal, String.join(",", args.values(KEY.name())), "--key"));
     }
     if (args.has(KEYS_FILE.name())) {
       String file = args.value(KEYS_FILE.name()).orElseThrow();
+      String text;
       try {
-        return Optional.of(KeyRing.fromFile(Path.of(file)));
-      } catch (UncheckedIOException e) {
-        throw new IOException("cannot read the key file " + file + ": " + describe(e.getCause()), e.getCause());
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--keys-file: " + e.getMessage());
+        text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IOException("cannot read the key file " + file + ": " + describe(e), e);
       }
+      return Optional.of(ring(terminal, text, "--keys-file " + file));
     }
     String variable = args.value(KEYS_ENV.name()).orElseThrow();
     String text = terminal.env().apply(variable);
     if (text == null || text.isBlank()) {
       throw new UsageException("--keys-env: environment variable " + variable
-          + " is not set; it must hold keys as id:base64url-secret[,id:secret...]");
+          + " is not set; it must hold keys as id:base64url-secret[,id:secret...] (chain-cli keygen makes one)");
     }
+    return Optional.of(ring(terminal, text, "--keys-env " + variable));
+  }
+
+  /** The ring of key ring text; every check of {@link KeyRing} applies (no short or published secret). */
+  private static KeyRing ring(Terminal terminal, String text, String option) throws UsageException {
     try {
-      return Optional.of(KeyRing.parse(text));
+      return terminal.keyRings().get().addKeys(text).build();
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--keys-env " + variable + ": " + e.getMessage());
+      throw new UsageException(option + ": " + e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.chainmesh.cli;
 
+import io.chainmesh.core.KeyRing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What a command may touch of its process: standard input, output and error, and the environment.
@@ -20,8 +22,12 @@ import java.util.function.Function;
  * @param out where results go: JSON, header values, answers and routes
  * @param err where warnings, errors and hints go
  * @param env the environment, for {@code --keys-env}
+ * @param keyRings where the rings of {@code --key}, {@code --keys-file} and {@code --keys-env} start:
+ *     {@link KeyRing#builder()} on the command line; a test that decodes the published test vectors
+ *     passes one that allows their keys
  */
-record Terminal(InputStream in, PrintStream out, PrintStream err, Function<String, String> env) {
+record Terminal(InputStream in, PrintStream out, PrintStream err, Function<String, String> env,
+    Supplier<KeyRing.Builder> keyRings) {
   /** Largest file or standard input a command reads: 64 MiB. */
   static final int MAX_INPUT_BYTES = 64 << 20;
 
@@ -30,10 +36,11 @@ record Terminal(InputStream in, PrintStream out, PrintStream err, Function<Strin
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(err, "err");
     Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(keyRings, "keyRings");
   }
 
   static Terminal of(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-    return new Terminal(in, out, err, env::get);
+    return new Terminal(in, out, err, env::get, KeyRing::builder);
   }
 
   /** The bytes of {@code source}: a file path, or {@code -} for standard input. */

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code decode} against the language-neutral test vectors of chain-core, when they are there: a
  * valid vector decodes to its JSON, an invalid one is refused with its reason code and exit code 1.
  * The insecure-mode file is left out (the command line has no insecure mode, by design); any other
- * file whose context it cannot reproduce fails, and so does a vector set that shrank.
+ * file whose context it cannot reproduce fails, and so does a vector set that shrank. The vectors'
+ * keys are published, which every key ring refuses (and the command line with them): these
+ * runs opt in, as tests only can.
  */
 class TestVectorsDecodeTest {
   /** chain-core's vectors; {@code -Dchainmesh.vectors=dir} runs others (a branch's, another implementation's). */
@@ -58,13 +61,27 @@ class TestVectorsDecodeTest {
     return containers.stream();
   }
 
+  @Test
+  void withoutTheTestsOptInTheVectorKeysAreRefused() throws IOException {
+    JsonNode key = MAPPER.readTree(Files.readString(VECTORS.resolve("valid.json"), StandardCharsets.UTF_8))
+        .path("context").path("keys").get(0);
+
+    Cli.Run run = Cli.run("decode", "abc", "--key", key.get("id").asString() + ":" + key.get("secret").asString());
+
+    assertEquals(2, run.exit(), run.toString());
+    assertTrue(run.err().contains("--key: key ring text: entry 1: key " + key.get("id").asString()
+        + " is a key chainmesh publishes"), run.err());
+    assertTrue(run.err().contains("chain-cli keygen"), run.err());
+    assertFalse(run.err().contains(key.get("secret").asString().substring(0, 12)), run.err());
+  }
+
   private static Stream<DynamicNode> cases(JsonNode root) {
     List<String> context = context(root.path("context"));
     List<DynamicNode> tests = new ArrayList<>();
     for (JsonNode c : root.path("valid")) {
       tests.add(DynamicTest.dynamicTest("valid: " + c.path("name").asString(), () -> {
         assertNotNull(context, "a context this command line cannot reproduce");
-        Cli.Run run = Cli.run(args(c, context));
+        Cli.Run run = Cli.withPublishedKeysForTesting(args(c, context));
         assertEquals(0, run.exit(), run.toString());
         assertEquals(c.get("descriptor"), MAPPER.readTree(run.out()), "decoded JSON");
       }));
@@ -72,7 +89,7 @@ class TestVectorsDecodeTest {
     for (JsonNode c : root.path("invalid")) {
       tests.add(DynamicTest.dynamicTest("invalid: " + c.path("name").asString(), () -> {
         assertNotNull(context, "a context this command line cannot reproduce");
-        Cli.Run run = Cli.run(args(c, context));
+        Cli.Run run = Cli.withPublishedKeysForTesting(args(c, context));
         assertEquals(1, run.exit(), run.toString());
         String expected = "error: " + c.get("reason").asString() + ": ";
         assertTrue(run.err().startsWith(expected), expected + " in\n" + run.err());

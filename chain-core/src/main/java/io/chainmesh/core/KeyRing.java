@@ -1,15 +1,18 @@
 package io.chainmesh.core;
 
 import io.chainmesh.core.internal.HmacKey;
+import io.chainmesh.core.internal.PublishedKeys;
 import io.chainmesh.core.internal.Syntax;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +34,15 @@ import org.slf4j.LoggerFactory;
  * signing key. Lines starting with {@code #} are comments. Example:
  * <pre>CHAIN_KEYS="k2:3q2-7wAAAAA...,k1:q83vEjRWeJA..."</pre>
  *
+ * <h2>Keys a ring refuses</h2>
+ * Every way of building a ring (the text form, the {@link Builder}, {@link #withKey}) refuses a
+ * secret shorter than 32 bytes and a secret that chainmesh itself publishes (the keys of its
+ * documentation, test vectors and examples): anyone can sign with those. The message names the key
+ * id, never the secret, and says how to make a key: {@code chain-cli keygen}
+ * ({@code java -jar chain-cli.jar keygen <key-id>}).
+ * Tests that run the published test vectors opt in with
+ * {@link Builder#allowPublishedKeysForTesting()}, which logs a warning; nothing else turns the check off.
+ *
  * <h2>Insecure development mode</h2>
  * {@link #insecureDevelopmentMode()} is the only way to accept unsigned descriptors. It exists for
  * local experiments, is named so that nobody ships it by accident, and logs a warning when created
@@ -40,14 +52,20 @@ public final class KeyRing implements KeySource {
   private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
   private static final int MAX_KEY_ID = 64;
 
+  /** How to make a key, named by every message that refuses one. */
+  private static final String KEYGEN = "chain-cli keygen (java -jar chain-cli.jar keygen <key-id>)";
+
   private final Map<String, HmacKey> keys;
   private final HmacKey signer;
   private final boolean insecure;
+  /** Whether this ring came from a builder that allowed published keys (tests only); its copies do too. */
+  private final boolean publishedKeysAllowed;
 
-  private KeyRing(Map<String, HmacKey> keys, HmacKey signer, boolean insecure) {
+  private KeyRing(Map<String, HmacKey> keys, HmacKey signer, boolean insecure, boolean publishedKeysAllowed) {
     this.keys = keys;
     this.signer = signer;
     this.insecure = insecure;
+    this.publishedKeysAllowed = publishedKeysAllowed;
   }
 
   /** A builder for a ring; add keys, the first added signs unless {@link Builder#signWith} says otherwise. */
@@ -62,14 +80,15 @@ public final class KeyRing implements KeySource {
   public static KeyRing insecureDevelopmentMode() {
     log.warn("chainmesh KeyRing in INSECURE DEVELOPMENT MODE: descriptors are not signed and unsigned"
         + " descriptors are accepted. Anyone can forge a chain. Never use this outside a laptop.");
-    return new KeyRing(Map.of(), null, true);
+    return new KeyRing(Map.of(), null, true, false);
   }
 
   /**
    * Parses the text form (see the class documentation).
    *
    * @throws IllegalArgumentException naming the entry (by position and id, never by secret) that is
-   *     malformed, duplicated or shorter than 32 bytes, or when there is no entry at all
+   *     malformed, duplicated, shorter than 32 bytes or published by chainmesh, or when there is no
+   *     entry at all
    */
   public static KeyRing parse(String text) {
     return parse(text, "key ring text");
@@ -84,7 +103,7 @@ public final class KeyRing implements KeySource {
     String text = System.getenv(variable);
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("environment variable " + variable
-          + " is not set; it must hold chain keys as id:base64url-secret[,id:secret...]");
+          + " is not set; it must hold chain keys as id:base64url-secret[,id:secret...]; make one with " + KEYGEN);
     }
     return parse(text, "environment variable " + variable);
   }
@@ -106,45 +125,7 @@ public final class KeyRing implements KeySource {
   }
 
   private static KeyRing parse(String text, String source) {
-    Builder builder = builder();
-    int entry = 0;
-    for (String line : text.split("\\R")) {
-      String content = line.strip();
-      if (content.isEmpty() || content.startsWith("#")) {
-        continue;
-      }
-      for (String token : content.split("[,\\s]+")) {
-        if (token.isEmpty()) {
-          continue;
-        }
-        entry++;
-        int colon = token.indexOf(':');
-        if (colon <= 0 || colon == token.length() - 1) {
-          throw new IllegalArgumentException(source + ": entry " + entry
-              + " is not of the form id:secret");
-        }
-        String id = token.substring(0, colon);
-        byte[] secret;
-        try {
-          String encoded = token.substring(colon + 1);
-          secret = encoded.indexOf('+') >= 0 || encoded.indexOf('/') >= 0
-              ? Base64.getDecoder().decode(encoded)
-              : Base64.getUrlDecoder().decode(encoded);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(source + ": the secret of entry " + entry + " (key id "
-              + Syntax.describeToken(id) + ") is not base64url or base64");
-        }
-        try {
-          builder.addKey(id, secret);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(source + ": entry " + entry + ": " + e.getMessage());
-        }
-      }
-    }
-    if (entry == 0) {
-      throw new IllegalArgumentException(source + " holds no key");
-    }
-    return builder.build();
+    return builder().addKeys(text, source).build();
   }
 
   @Override
@@ -202,7 +183,7 @@ public final class KeyRing implements KeySource {
     }
     Map<String, HmacKey> copy = new LinkedHashMap<>(keys);
     copy.remove(id);
-    return new KeyRing(Collections.unmodifiableMap(copy), signer, insecure);
+    return new KeyRing(Collections.unmodifiableMap(copy), signer, insecure, publishedKeysAllowed);
   }
 
   HmacKey signer() {
@@ -230,6 +211,7 @@ public final class KeyRing implements KeySource {
     Builder b = new Builder();
     b.keys.putAll(keys);
     b.signer = signer;
+    b.publishedKeysAllowed = publishedKeysAllowed;
     return b;
   }
 
@@ -246,14 +228,81 @@ public final class KeyRing implements KeySource {
     private final Map<String, HmacKey> keys = new LinkedHashMap<>();
     private HmacKey signer;
     private String signerId;
+    private boolean publishedKeysAllowed;
+    /** Ids of the published keys this builder let in, for the warning. */
+    private final List<String> publishedAdded = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * FOR TESTS ONLY: lets this ring hold the keys chainmesh publishes (the test vectors' keys of
+     * docs/wire-format.md), which every ring refuses otherwise because anyone can sign with them.
+     * Exists so that tests can run the published vectors; a service that calls it accepts
+     * descriptors from anyone. Logs a warning when the ring is built. Secrets shorter than 32
+     * bytes stay refused.
+     */
+    public Builder allowPublishedKeysForTesting() {
+      this.publishedKeysAllowed = true;
+      return this;
+    }
+
+    /**
+     * Adds every entry of the key ring text form (see {@link KeyRing}); unless {@link #signWith}
+     * says otherwise, the first key added to this builder signs.
+     *
+     * @throws IllegalArgumentException as {@link KeyRing#parse(String)}
+     */
+    public Builder addKeys(String text) {
+      return addKeys(text, "key ring text");
+    }
+
+    private Builder addKeys(String text, String source) {
+      int entry = 0;
+      for (String line : text.split("\\R")) {
+        String content = line.strip();
+        if (content.isEmpty() || content.startsWith("#")) {
+          continue;
+        }
+        for (String token : content.split("[,\\s]+")) {
+          if (token.isEmpty()) {
+            continue;
+          }
+          entry++;
+          int colon = token.indexOf(':');
+          if (colon <= 0 || colon == token.length() - 1) {
+            throw new IllegalArgumentException(source + ": entry " + entry
+                + " is not of the form id:secret");
+          }
+          String id = token.substring(0, colon);
+          byte[] secret;
+          try {
+            String encoded = token.substring(colon + 1);
+            secret = encoded.indexOf('+') >= 0 || encoded.indexOf('/') >= 0
+                ? Base64.getDecoder().decode(encoded)
+                : Base64.getUrlDecoder().decode(encoded);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": the secret of entry " + entry + " (key id "
+                + Syntax.describeToken(id) + ") is not base64url or base64");
+          }
+          try {
+            addKey(id, secret);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": entry " + entry + ": " + e.getMessage());
+          }
+        }
+      }
+      if (entry == 0) {
+        throw new IllegalArgumentException(source + " holds no key");
+      }
+      return this;
+    }
 
     /**
      * Adds a key. The secret is copied.
      *
      * @throws IllegalArgumentException if the id is not 1..64 of {@code [A-Za-z0-9._-]}, is already
-     *     present, or the secret is shorter than 32 bytes
+     *     present, the secret is shorter than 32 bytes, or the secret is one that chainmesh publishes
+     *     (unless {@link #allowPublishedKeysForTesting()})
      */
     public Builder addKey(String id, byte[] secret) {
       String problem = Syntax.tokenProblem(id, MAX_KEY_ID);
@@ -262,10 +311,20 @@ public final class KeyRing implements KeySource {
       }
       if (secret.length < HmacKey.MIN_KEY_BYTES) {
         throw new IllegalArgumentException("key " + id + " has " + secret.length
-            + " bytes; HMAC-SHA256 keys need at least " + HmacKey.MIN_KEY_BYTES);
+            + " bytes; HMAC-SHA256 keys need at least " + HmacKey.MIN_KEY_BYTES + " random bytes; "
+            + "make one with " + KEYGEN);
       }
       if (keys.containsKey(id)) {
         throw new IllegalArgumentException("key id " + id + " is given twice");
+      }
+      boolean published = PublishedKeys.contains(secret);
+      if (published && !publishedKeysAllowed) {
+        throw new IllegalArgumentException("key " + id + " is a key chainmesh publishes (in its"
+            + " documentation or test vectors): anyone can sign descriptors with it, so no ring accepts"
+            + " it; make a key of your own with " + KEYGEN + " and give it to every hop and the edge");
+      }
+      if (published) {
+        publishedAdded.add(id);
       }
       HmacKey key = new HmacKey(id, secret);
       keys.put(id, key);
@@ -303,7 +362,13 @@ public final class KeyRing implements KeySource {
               + " is not among the keys " + keys.keySet());
         }
       }
-      return new KeyRing(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), sign, false);
+      if (publishedKeysAllowed) {
+        log.warn("KeyRing built with allowPublishedKeysForTesting(), FOR TESTS ONLY: it accepts the keys"
+            + " chainmesh publishes (added here: {}), which anyone can sign descriptors with."
+            + " Never use this in a service.", publishedAdded);
+      }
+      return new KeyRing(Collections.unmodifiableMap(new LinkedHashMap<>(keys)), sign, false,
+          publishedKeysAllowed);
     }
   }
 }

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -202,6 +204,107 @@ class KeyRingTest {
 
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyRing.fromEnv(variable));
       assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+  }
+
+  /** The test vectors' keys, which docs/wire-format.md publishes. */
+  private static final byte[] VECTOR_K1 = HexFormat.of().parseHex(
+      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  private static final byte[] VECTOR_K2 = HexFormat.of().parseHex(
+      "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+
+  private static void assertRefusedAsPublished(String id, byte[] secret, IllegalArgumentException e) {
+    String m = e.getMessage();
+    assertTrue(m.contains("key " + id + " ") && m.contains("publishes") && m.contains("chain-cli keygen"), m);
+    assertNoSecret(m, secret);
+  }
+
+  @Nested
+  class RefusedKeys {
+    @Test
+    void builderRefusesAPublishedKeyNamingItsIdAndHowToMakeOne() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> KeyRing.builder().addKey("k1", VECTOR_K1));
+
+      assertRefusedAsPublished("k1", VECTOR_K1, e);
+    }
+
+    @Test
+    void textFormRefusesThePublishedKeysWhateverTheirIdOrAlphabet() {
+      String url = Base64.getUrlEncoder().withoutPadding().encodeToString(VECTOR_K2);
+      String std = Base64.getEncoder().encodeToString(VECTOR_K2);
+
+      for (String text : List.of("mine:" + url, "k0:" + S1 + "\nmine:" + std)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyRing.parse(text));
+        assertRefusedAsPublished("mine", VECTOR_K2, e);
+      }
+    }
+
+    @Test
+    void keyFileWithAPublishedKeyIsRefused(@TempDir Path dir) throws Exception {
+      Path file = dir.resolve("keys");
+      Files.writeString(file, "k1:" + Base64.getUrlEncoder().encodeToString(VECTOR_K1) + "\n");
+
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyRing.fromFile(file));
+      assertRefusedAsPublished("k1", VECTOR_K1, e);
+      assertTrue(e.getMessage().startsWith("key file " + file), e.getMessage());
+    }
+
+    @Test
+    void rotatingInAPublishedKeyIsRefused() {
+      assertRefusedAsPublished("k9", VECTOR_K1,
+          assertThrows(IllegalArgumentException.class, () -> ring().withKey("k9", VECTOR_K1)));
+    }
+
+    @Test
+    void shortSecretIsRefusedSayingHowToMakeAKey() {
+      byte[] short16 = Arrays.copyOf(SECRET_1, 16);
+
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> KeyRing.builder().addKey("k1", short16));
+      assertTrue(e.getMessage().contains("16 bytes") && e.getMessage().contains("chain-cli keygen"), e.getMessage());
+      assertNoSecret(e.getMessage(), short16);
+    }
+
+    @Test
+    void testsOptInToThePublishedKeysExplicitly() {
+      KeyRing ring = KeyRing.builder().allowPublishedKeysForTesting().addKey("k1", VECTOR_K1)
+          .addKey("k2", VECTOR_K2).build();
+
+      assertEquals(List.of("k1", "k2"), List.copyOf(ring.keyIds()));
+      assertEquals(List.of("k1", "k2", "k3"), List.copyOf(ring.withKey("k3", SECRET_3).keyIds()));
+    }
+
+    @Test
+    void theOptInLogsAWarningNamingThePublishedKeys() {
+      PrintStream original = System.err;
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
+      try {
+        KeyRing.builder().allowPublishedKeysForTesting().addKey("k1", VECTOR_K1).addKey("k2", SECRET_2).build();
+      } finally {
+        System.setErr(original);
+      }
+
+      String line = log.toString(StandardCharsets.UTF_8);
+      assertTrue(line.contains("WARN") && line.contains("FOR TESTS ONLY") && line.contains("[k1]"), line);
+      assertNoSecret(line, VECTOR_K1, SECRET_2);
+    }
+
+    @Test
+    void theOptInStillRefusesShortSecrets() {
+      KeyRing.Builder builder = KeyRing.builder().allowPublishedKeysForTesting();
+
+      assertThrows(IllegalArgumentException.class, () -> builder.addKey("k1", Arrays.copyOf(VECTOR_K1, 16)));
+    }
+
+    @Test
+    void addKeysReadsTheTextFormIntoABuilder() {
+      KeyRing ring = KeyRing.builder().allowPublishedKeysForTesting()
+          .addKeys("k2:" + Base64.getUrlEncoder().withoutPadding().encodeToString(VECTOR_K2) + ",k1:" + S1).build();
+
+      assertEquals(Optional.of("k2"), ring.signingKeyId());
+      assertThrows(IllegalArgumentException.class, () -> KeyRing.builder().addKeys("# nothing\n"));
     }
   }
 
