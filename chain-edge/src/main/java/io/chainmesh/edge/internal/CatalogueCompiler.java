@@ -8,6 +8,7 @@ import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeyRing;
 import io.chainmesh.core.ReturnMode;
 import io.chainmesh.core.Segment;
+import io.chainmesh.core.internal.DurationGrammar;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.edge.CatalogueException;
 import io.chainmesh.http.SegmentResolver;
@@ -270,21 +271,21 @@ public final class CatalogueCompiler {
           ? deadline : ChainDescriptor.DEFAULT_LIFETIME;
       if (lifetime.compareTo(options.maxLifetime()) > 0) {
         problem(m.get("deadline") != null ? m.get("deadline") : m, at + ".deadline", "deadline "
-            + Durations.format(lifetime) + " is longer than the longest descriptor lifetime hops accept ("
-            + Durations.format(options.maxLifetime()) + ")");
+            + DurationGrammar.format(lifetime) + " is longer than the longest descriptor lifetime hops accept ("
+            + DurationGrammar.format(options.maxLifetime()) + ")");
         return null;
       }
       return lifetime;
     }
     YamlNode where = node != null ? node : m;
     if (lifetime.compareTo(options.maxLifetime()) > 0) {
-      problem(where, field, "lifetime " + Durations.format(lifetime) + " is longer than hops accept ("
-          + Durations.format(options.maxLifetime()) + ")");
+      problem(where, field, "lifetime " + DurationGrammar.format(lifetime) + " is longer than hops accept ("
+          + DurationGrammar.format(options.maxLifetime()) + ")");
       return null;
     }
     if (deadline != null && lifetime.compareTo(deadline) < 0) {
-      problem(where, field, "lifetime " + Durations.format(lifetime) + " is shorter than the deadline "
-          + Durations.format(deadline) + ": hops would refuse the descriptor before the chain's time is up");
+      problem(where, field, "lifetime " + DurationGrammar.format(lifetime) + " is shorter than the deadline "
+          + DurationGrammar.format(deadline) + ": hops would refuse the descriptor before the chain's time is up");
       return null;
     }
     return lifetime;
@@ -642,7 +643,7 @@ public final class CatalogueCompiler {
       return null;
     }
     try {
-      return Durations.parse(text);
+      return DurationGrammar.parsePositive(text);
     } catch (IllegalArgumentException e) {
       problem(node, field, e.getMessage());
       return null;
