@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A program's arguments, parsed once against the {@link Option}s it declares: positional arguments
@@ -142,12 +143,7 @@ public final class CommandLine {
    * @throws UsageException {@code --name "text" is not a duration; write ...}
    */
   public Optional<Duration> duration(String name) throws UsageException {
-    Optional<String> text = value(name);
-    try {
-      return text.map(DurationGrammar::parse);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--" + name + " " + e.getMessage());
-    }
+    return duration(name, DurationGrammar::parse);
   }
 
   /**
@@ -156,9 +152,12 @@ public final class CommandLine {
    * @throws UsageException as {@link #duration}, or {@code --name must be longer than 0, was "0s"}
    */
   public Optional<Duration> positiveDuration(String name) throws UsageException {
-    Optional<String> text = value(name);
+    return duration(name, DurationGrammar::parsePositive);
+  }
+
+  private Optional<Duration> duration(String name, Function<String, Duration> grammar) throws UsageException {
     try {
-      return text.map(DurationGrammar::parsePositive);
+      return value(name).map(grammar);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--" + name + " " + e.getMessage());
     }
