@@ -2,11 +2,13 @@ package io.chainmesh.cli;
 
 import io.chainmesh.core.ChainException;
 import io.chainmesh.core.KeyRing;
+import io.chainmesh.core.internal.DurationGrammar;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +90,7 @@ public final class ChainCli {
       return ExitCode.USAGE.code();
     }
     try {
-      Arguments parsed = Arguments.parse(command.options(), arguments.subList(1, arguments.size()));
+      CommandLine parsed = CommandLine.parse(command.options(), arguments.subList(1, arguments.size()));
       if (parsed.helpRequested()) {
         printHelp(command, terminal.out());
         return ExitCode.OK.code();
@@ -136,6 +138,7 @@ public final class ChainCli {
     out.println();
     out.println("Run 'chain-cli <command> --help' for a command's options and examples.");
     out.println("Keys are key ring text, as in CHAIN_KEYS: id:base64url-secret, comma-separated, the first signs.");
+    out.println("Durations are " + DurationGrammar.SUMMARY + ", as in the edge's catalogue.");
     out.println(ExitCode.HELP);
   }
 
@@ -145,12 +148,9 @@ public final class ChainCli {
     command.description().lines().forEach(line -> out.println(line.isEmpty() ? "" : "  " + line));
     out.println();
     out.println("options:");
-    List<Option> options = new ArrayList<>(command.options());
-    options.add(Arguments.HELP);
-    int width = options.stream().mapToInt(o -> o.synopsis().length()).max().orElse(0);
-    for (Option o : options) {
-      String synopsis = o == Arguments.HELP ? "-h, --help" : o.synopsis();
-      out.println("  " + pad(synopsis, Math.max(width, 10)) + "  " + o.help() + (o.repeatable() ? " (repeatable)" : ""));
+    CommandLine.describe(command.options()).forEach(out::println);
+    if (command.options().stream().anyMatch(o -> "duration".equals(o.valueName()))) {
+      out.println("  a duration is " + DurationGrammar.SUMMARY);
     }
     out.println();
     out.println("examples:");
@@ -163,7 +163,7 @@ public final class ChainCli {
     String best = null;
     int bestDistance = 3;
     for (String name : COMMANDS.keySet()) {
-      int d = Arguments.distance(given, name);
+      int d = CommandLine.distance(given, name);
       if (d < bestDistance) {
         best = name;
         bestDistance = d;

@@ -1,5 +1,8 @@
 package io.chainmesh.cli;
 
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.io.IOException;
 import java.util.List;
 
@@ -30,5 +33,5 @@ interface Command {
    * @throws UsageException for a mistake on the command line
    * @throws IOException when a file or standard input cannot be read
    */
-  ExitCode run(Arguments args, Terminal terminal) throws UsageException, IOException;
+  ExitCode run(CommandLine args, Terminal terminal) throws UsageException, IOException;
 }

@@ -7,6 +7,9 @@ import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.ChainJson;
 import io.chainmesh.core.KeyRing;
 import io.chainmesh.core.Segment;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
@@ -72,7 +75,7 @@ final class DecodeCommand implements Command {
   }
 
   @Override
-  public ExitCode run(Arguments args, Terminal terminal) throws UsageException, IOException {
+  public ExitCode run(CommandLine args, Terminal terminal) throws UsageException, IOException {
     String source = args.positionals(1, "<header-value | ->").get(0);
     String value = headerValue(source.equals("-") ? terminal.readText("-") : source);
     Optional<KeyRing> keys = KeyOptions.read(args, terminal);

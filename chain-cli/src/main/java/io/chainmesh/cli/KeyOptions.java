@@ -1,6 +1,9 @@
 package io.chainmesh.cli;
 
 import io.chainmesh.core.KeyRing;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +27,7 @@ final class KeyOptions {
   private KeyOptions() {}
 
   /** The ring the options describe, or empty if none was given. */
-  static Optional<KeyRing> read(Arguments args, Terminal terminal) throws UsageException, IOException {
+  static Optional<KeyRing> read(CommandLine args, Terminal terminal) throws UsageException, IOException {
     int sources = (args.has(KEY.name()) ? 1 : 0) + (args.has(KEYS_FILE.name()) ? 1 : 0)
         + (args.has(KEYS_ENV.name()) ? 1 : 0);
     if (sources == 0) {
@@ -65,7 +68,7 @@ final class KeyOptions {
   }
 
   /** The ring, which this command cannot work without. */
-  static KeyRing require(Arguments args, Terminal terminal, String why) throws UsageException, IOException {
+  static KeyRing require(CommandLine args, Terminal terminal, String why) throws UsageException, IOException {
     return read(args, terminal).orElseThrow(() -> new UsageException(
         "no key given: " + why + "; pass --key id:secret, --keys-file FILE or --keys-env CHAIN_KEYS"));
   }

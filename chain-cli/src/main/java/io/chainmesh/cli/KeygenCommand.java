@@ -1,6 +1,9 @@
 package io.chainmesh.cli;
 
 import io.chainmesh.core.KeyRing;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.LocalDate;
@@ -48,23 +51,12 @@ final class KeygenCommand implements Command {
   }
 
   @Override
-  public ExitCode run(Arguments args, Terminal terminal) throws UsageException, IOException {
+  public ExitCode run(CommandLine args, Terminal terminal) throws UsageException, IOException {
     List<String> positionals = args.positionals(0, "[key-id]");
     String id = positionals.isEmpty()
         ? "key-" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
         : positionals.get(0);
-    int bytes = 32;
-    if (args.has(BYTES.name())) {
-      String text = args.value(BYTES.name()).orElseThrow();
-      try {
-        bytes = Integer.parseInt(text);
-      } catch (NumberFormatException e) {
-        bytes = -1;
-      }
-      if (bytes < 32 || bytes > 256) {
-        throw new UsageException("--bytes must be a number from 32 to 256, was " + Excerpts.quote(text));
-      }
-    }
+    int bytes = args.number(BYTES.name(), 32, 256).orElse(32);
     byte[] secret = new byte[bytes];
     new SecureRandom().nextBytes(secret);
     String entry = id + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

@@ -8,6 +8,9 @@ import io.chainmesh.core.KeyRing;
 import io.chainmesh.core.Reason;
 import io.chainmesh.core.ReturnMode;
 import io.chainmesh.core.Segment;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import io.chainmesh.http.ChainClient;
 import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.ChainProblem;
@@ -89,7 +92,7 @@ final class SendCommand implements Command {
   }
 
   @Override
-  public ExitCode run(Arguments args, Terminal terminal) throws UsageException, IOException {
+  public ExitCode run(CommandLine args, Terminal terminal) throws UsageException, IOException {
     String target = args.positionals(1, "<url>").get(0);
     URI url = httpUrl(target);
     String chainFile = args.value(CHAIN.name()).orElseThrow(

@@ -4,6 +4,9 @@ import io.chainmesh.core.ChainCodec;
 import io.chainmesh.core.ChainDescriptor;
 import io.chainmesh.core.ChainException;
 import io.chainmesh.core.KeyRing;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -61,7 +64,7 @@ final class SignCommand implements Command {
   }
 
   @Override
-  public ExitCode run(Arguments args, Terminal terminal) throws UsageException, IOException {
+  public ExitCode run(CommandLine args, Terminal terminal) throws UsageException, IOException {
     String source = args.positionals(1, "<json-file | ->").get(0);
     KeyRing keys = KeyOptions.require(args, terminal, "sign needs the key that signs");
     Instant now = TimeOptions.now(args);

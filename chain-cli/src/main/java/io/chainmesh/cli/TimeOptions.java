@@ -1,6 +1,9 @@
 package io.chainmesh.cli;
 
 import io.chainmesh.core.ChainCodec;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +20,7 @@ final class TimeOptions {
   private TimeOptions() {}
 
   /** {@code --now}, or the system clock, truncated to milliseconds like descriptor times. */
-  static Instant now(Arguments args) throws UsageException {
+  static Instant now(CommandLine args) throws UsageException {
     if (args.value(NOW.name()).isEmpty()) {
       return Instant.ofEpochMilli(System.currentTimeMillis());
     }
@@ -29,7 +32,7 @@ final class TimeOptions {
     }
   }
 
-  static Duration skew(Arguments args) throws UsageException {
+  static Duration skew(CommandLine args) throws UsageException {
     Duration skew = duration(args, SKEW, ChainCodec.DEFAULT_CLOCK_SKEW);
     if (skew.compareTo(ChainCodec.MAX_CLOCK_SKEW) > 0) {
       throw new UsageException("--skew may be at most " + DurationText.format(ChainCodec.MAX_CLOCK_SKEW)
@@ -38,19 +41,15 @@ final class TimeOptions {
     return skew;
   }
 
-  static Duration maxLifetime(Arguments args) throws UsageException {
+  static Duration maxLifetime(CommandLine args) throws UsageException {
     return positive(args, MAX_LIFETIME, ChainCodec.DEFAULT_MAX_LIFETIME);
   }
 
-  static Duration duration(Arguments args, Option option, Duration absent) throws UsageException {
-    return args.value(option.name()).isEmpty() ? absent : DurationText.parse(option.name(), args.value(option.name()).get());
+  static Duration duration(CommandLine args, Option option, Duration absent) throws UsageException {
+    return args.duration(option.name()).orElse(absent);
   }
 
-  static Duration positive(Arguments args, Option option, Duration absent) throws UsageException {
-    Duration d = duration(args, option, absent);
-    if (d.isZero()) {
-      throw new UsageException("--" + option.name() + " must be longer than 0");
-    }
-    return d;
+  static Duration positive(CommandLine args, Option option, Duration absent) throws UsageException {
+    return args.positiveDuration(option.name()).orElse(absent);
   }
 }

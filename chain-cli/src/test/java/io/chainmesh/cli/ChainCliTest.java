@@ -148,13 +148,27 @@ class ChainCliTest {
   void badDurationsAndInstantsAreExplained() {
     Cli.Run skew = Cli.run("decode", "abc", "--skew", "5 parsecs");
     assertEquals(2, skew.exit());
-    assertTrue(skew.err().contains("--skew \"5 parsecs\" is not a duration; write e.g. 500ms, 5s"), skew.err());
+    assertTrue(skew.err().contains("--skew \"5 parsecs\" is not a duration; write a whole number and a unit"
+        + " (ms, s, m or min, h), like 250ms, 5s or 5 s, or ISO-8601 like PT5S"), skew.err());
     Cli.Run tooMuch = Cli.run("decode", "abc", "--skew", "6m");
     assertEquals(2, tooMuch.exit());
     assertTrue(tooMuch.err().contains("--skew may be at most 5 min 0 s"), tooMuch.err());
     Cli.Run now = Cli.run("decode", "abc", "--now", "yesterday");
     assertEquals(2, now.exit());
     assertTrue(now.err().contains("--now \"yesterday\" is not an ISO-8601 instant"), now.err());
+  }
+
+  @Test
+  void durationsFollowTheCatalogueGrammar() {
+    for (String skew : List.of("5 s", "5s", "PT5S", "2 min")) {
+      Cli.Run run = Cli.run("decode", "abc", "--skew=" + skew);
+      assertEquals(1, run.exit(), run.toString()); // the options were read; the header is refused
+    }
+    Cli.Run upperCase = Cli.run("decode", "abc", "--skew", "5S");
+    assertEquals(2, upperCase.exit(), upperCase.toString());
+    assertTrue(upperCase.err().contains("--skew \"5S\" is not a duration"), upperCase.err());
+    Cli.Run help = Cli.run("decode", "--help");
+    assertTrue(help.out().contains("a duration is a whole number and a unit (ms, s, m or min, h)"), help.out());
   }
 
   @Test
@@ -180,13 +194,5 @@ class ChainCliTest {
     Cli.Run run = Cli.run("decode", "--", "-abc");
     assertEquals(1, run.exit(), run.toString());
     assertTrue(run.err().startsWith("error: descriptor.malformed: "), run.err());
-  }
-
-  @Test
-  void distanceIsLevenshtein() {
-    assertEquals(0, Arguments.distance("key", "key"));
-    assertEquals(2, Arguments.distance("kye", "key"));
-    assertEquals(1, Arguments.distance("keys-fil", "keys-file"));
-    assertEquals(3, Arguments.distance("", "abc"));
   }
 }

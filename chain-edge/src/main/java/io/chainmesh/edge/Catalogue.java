@@ -33,7 +33,7 @@ import java.util.Set;
  * # or just names, resolved by the edge's resolver:   services: [validate, price]
  * defaults:                       # optional, for every chain below
  *   returnMode: sync              # sync (default) | async
- *   deadline: 5s                  # 250ms, 5s, 2m, 1h or PT5S; no deadline unless set
+ *   deadline: 5s                  # a duration (below); no deadline unless set
  *   lifetime: 30s                 # descriptor lifetime; default max(60s, deadline)
  * chains:                         # first match wins
  *   - name: checkout              # the chain name written into descriptors; unique
@@ -65,6 +65,14 @@ import java.util.Set;
  * lifetime covers the deadline and stays within what hops accept; the hop limit; duplicate chain
  * names; and every {@link DecodeLimits} bound, by encoding a sample descriptor of each chain. A
  * metadata entry from an absent header without a default is left out of the descriptor.
+ *
+ * <h2>Durations</h2>
+ * {@code deadline} and {@code lifetime} are written as on the edge's and chain-cli's command lines
+ * (one grammar): a whole number of 1 to 9 digits, an optional single space, and a lower-case unit
+ * {@code ms}, {@code s}, {@code m} or {@code min} (minutes), {@code h} — {@code 250ms}, {@code 5s},
+ * {@code 5 s}, {@code 2 min}, {@code 1h}; or ISO-8601 without a sign — {@code PT5S}, {@code PT0.25S},
+ * {@code P1D}. Longer than zero, at most {@code 999999999h}; {@code 5S}, {@code 1.5s} or
+ * {@code 5 seconds} are refused at load.
  */
 public final class Catalogue {
   /** Largest catalogue file read: 1 MiB. */

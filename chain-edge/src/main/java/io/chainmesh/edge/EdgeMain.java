@@ -1,5 +1,6 @@
 package io.chainmesh.edge;
 
+import io.chainmesh.core.internal.commandline.UsageException;
 import io.chainmesh.edge.internal.EdgeCommandLine;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ public final class EdgeMain {
     ChainEdge edge;
     try {
       edge = launch(args, env, out);
-    } catch (EdgeCommandLine.UsageException e) {
+    } catch (UsageException e) {
       err.println("chain-edge: " + e.getMessage());
       err.println(EdgeCommandLine.USAGE);
       return 2;
@@ -49,7 +50,7 @@ public final class EdgeMain {
   }
 
   /** The started edge, or null when only {@code --help} was asked for. */
-  static ChainEdge launch(String[] args, Map<String, String> env, PrintStream out) {
+  static ChainEdge launch(String[] args, Map<String, String> env, PrintStream out) throws UsageException {
     EdgeCommandLine command = EdgeCommandLine.parse(args, env);
     if (command.help()) {
       out.println(EdgeCommandLine.USAGE);

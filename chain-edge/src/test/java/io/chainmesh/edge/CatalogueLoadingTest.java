@@ -288,6 +288,30 @@ class CatalogueLoadingTest {
   }
 
   @Test
+  void durationsFollowTheCommandLineGrammar() {
+    ChainEntry entry = parse(SERVICES + """
+        defaults:
+          deadline: 5 s
+        chains:
+          - {name: quote, match: POST /quote, segments: [validate], lifetime: 2 min}
+          - {name: order, match: POST /order, segments: [validate], deadline: PT0.25S}
+        """).compiled().entries().get(0);
+
+    assertEquals(Duration.ofSeconds(5), entry.deadline());
+    assertEquals(Duration.ofMinutes(2), entry.lifetime());
+  }
+
+  @Test
+  void zeroDurationIsRefused() {
+    CatalogueException.Problem p = onlyProblem(SERVICES + """
+        chains:
+          - {name: quote, match: POST /quote, segments: [validate], deadline: 0s}
+        """);
+
+    assertProblem(p, 5, "chains[0].deadline", "must be longer than 0, was \"0s\"");
+  }
+
+  @Test
   void badDurationIsRefused() {
     CatalogueException.Problem p = onlyProblem(SERVICES + """
         defaults:

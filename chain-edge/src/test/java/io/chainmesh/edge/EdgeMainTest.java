@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -59,13 +61,13 @@ class EdgeMainTest {
   @Test
   void optionWithoutItsValueIsAUsageError() {
     assertEquals(2, run(ENV, "--catalogue"));
-    assertTrue(err().startsWith("chain-edge: --catalogue needs a value"), err());
+    assertTrue(err().startsWith("chain-edge: option --catalogue needs a value: --catalogue file"), err());
   }
 
   @Test
   void portThatIsNotANumberIsAUsageError() {
     assertEquals(2, run(ENV, "--catalogue", kit.write(CATALOGUE).toString(), "--port", "http"));
-    assertTrue(err().startsWith("chain-edge: --port must be a number, was \"http\""), err());
+    assertTrue(err().startsWith("chain-edge: --port must be a number from 0 to 65535, was \"http\""), err());
   }
 
   @Test
@@ -109,7 +111,7 @@ class EdgeMainTest {
   }
 
   @Test
-  void startsFromArgumentsAndEnvironment() {
+  void startsFromArgumentsAndEnvironment() throws Exception {
     Path file = kit.write(CATALOGUE);
 
     ChainEdge edge = EdgeMain.launch(new String[] {"--catalogue", file.toString(), "--port", "0", "--bind",
@@ -126,7 +128,53 @@ class EdgeMainTest {
   }
 
   @Test
-  void helpStartsNothing() {
+  void optionsTakeTheirValueAfterAnEqualsSignToo() throws Exception {
+    Path file = kit.write(CATALOGUE);
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+
+    ChainEdge edge = EdgeMain.launch(new String[] {"--catalogue=" + file, "--port=" + port, "--bind=127.0.0.1",
+        "--node-id=edge-eq", "--watch=off", "--async-timeout=5 s"}, ENV, new PrintStream(out, true,
+        StandardCharsets.UTF_8));
+    try {
+      assertEquals(port, edge.uri().getPort());
+      assertEquals("edge-eq", edge.nodeId());
+    } finally {
+      edge.close();
+    }
+  }
+
+  @Test
+  void durationsFollowTheCatalogueGrammar() {
+    assertEquals(2, run(ENV, "--catalogue", kit.write(CATALOGUE).toString(), "--async-timeout", "5 seconds"));
+    assertTrue(err().startsWith("chain-edge: --async-timeout \"5 seconds\" is not a duration; write a whole number"
+        + " and a unit (ms, s, m or min, h), like 250ms, 5s or 5 s, or ISO-8601 like PT5S"), err());
+  }
+
+  @Test
+  void optionGivenTwiceIsAUsageError() {
+    assertEquals(2, run(ENV, "--catalogue", kit.write(CATALOGUE).toString(), "--port", "0", "--port=1"));
+    assertTrue(err().startsWith("chain-edge: option --port is given more than once"), err());
+  }
+
+  @Test
+  void flagGivenAValueIsAUsageError() {
+    assertEquals(2, run(ENV, "--catalogue", kit.write(CATALOGUE).toString(), "--expose-route=yes"));
+    assertTrue(err().startsWith("chain-edge: option --expose-route takes no value"), err());
+  }
+
+  @Test
+  void helpDocumentsBothSyntaxesAndTheDurationGrammar() {
+    assertEquals(0, run(Map.of(), "--help"));
+    String usage = out.toString(StandardCharsets.UTF_8);
+    assertTrue(usage.contains("--name value or --name=value"), usage);
+    assertTrue(usage.contains("like 250ms, 5s or 5 s, or ISO-8601 like PT5S"), usage);
+  }
+
+  @Test
+  void helpStartsNothing() throws Exception {
     assertNull(EdgeMain.launch(new String[] {"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8)));
   }
 }

@@ -1,6 +1,10 @@
 package io.chainmesh.edge.internal;
 
 import io.chainmesh.core.KeyRing;
+import io.chainmesh.core.internal.DurationGrammar;
+import io.chainmesh.core.internal.commandline.CommandLine;
+import io.chainmesh.core.internal.commandline.Option;
+import io.chainmesh.core.internal.commandline.UsageException;
 import io.chainmesh.edge.ChainEdge;
 import io.chainmesh.edge.TransitPolicy;
 import io.chainmesh.http.SegmentResolver;
@@ -10,13 +14,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The standalone edge's command line: options and environment turned into a {@link ChainEdge.Builder},
- * every mistake reported as a {@link UsageException} that names the option.
+ * every mistake reported as a {@link UsageException} that names the option. The options are read by
+ * the one {@link CommandLine} parser chain-cli uses too ({@code --name value} or {@code --name=value}),
+ * durations by the {@link DurationGrammar} the catalogue uses.
  */
 public final class EdgeCommandLine {
   /** Environment variable holding the key ring text, when {@code --keys-file} is not given. */
@@ -24,40 +30,38 @@ public final class EdgeCommandLine {
   /** Environment variable holding the resolver template, when {@code --resolver-template} is not given. */
   public static final String RESOLVER_ENV = "CHAIN_RESOLVER_TEMPLATE";
 
-  /** The usage text. */
+  static final Option CATALOGUE = Option.value("catalogue", "file", "the chain catalogue (YAML); reloaded when it changes");
+  static final Option PORT = Option.value("port", "n", "port to listen on (default 8080; 0 for any free port)");
+  static final Option BIND = Option.value("bind", "address", "address to bind (default: all interfaces)");
+  static final Option KEYS_FILE = Option.value("keys-file", "file",
+      "key ring file (id:secret entries; first signs); default: $" + KEYS_ENV);
+  static final Option RESOLVER_TEMPLATE = Option.value("resolver-template", "url",
+      "e.g. http://{service}.shop.svc.cluster.local:8080; default:\n$" + RESOLVER_ENV
+          + ", else the catalogue's services: URLs");
+  static final Option NODE_ID = Option.value("node-id", "id", "node id in problems and logs (default edge-<random>)");
+  static final Option REPLY_SERVICE = Option.value("reply-service", "name",
+      "reply-to service of async chains (default " + ChainEdge.DEFAULT_REPLY_TO_SERVICE + ")");
+  static final Option MAX_PARKED = Option.value("max-parked", "n",
+      "async clients waiting at most (default " + ChainEdge.DEFAULT_MAX_PARKED_REQUESTS + ")");
+  static final Option ASYNC_TIMEOUT = Option.value("async-timeout", "duration",
+      "longest wait for an async reply (default 30s)");
+  static final Option EXPOSE_ROUTE = Option.flag("expose-route", "give clients the Chain-Route response header");
+  static final Option TRANSIT = Option.value("transit", "refuse|flag",
+      "answers without proof of transit: refuse (502, default) or flag");
+  static final Option ADMIN_PORT = Option.value("admin-port", "n", "loopback admin endpoint: POST /reload, GET /stats");
+  static final Option WATCH = Option.value("watch", "duration|off", "how often to check the catalogue file (default 2s)");
+
+  private static final List<Option> OPTIONS = List.of(CATALOGUE, PORT, BIND, KEYS_FILE, RESOLVER_TEMPLATE, NODE_ID,
+      REPLY_SERVICE, MAX_PARKED, ASYNC_TIMEOUT, EXPOSE_ROUTE, TRANSIT, ADMIN_PORT, WATCH);
+
+  /** The usage text: every option, and the duration grammar. */
   public static final String USAGE = String.join("\n",
-      "usage: java -jar chain-edge.jar --catalogue <chains.yaml> [options]",
+      "usage: java -jar chain-edge.jar --catalogue file [options]",
       "",
-      "  --catalogue <file>          the chain catalogue (YAML); reloaded when it changes",
-      "  --port <n>                  port to listen on (default 8080; 0 for any free port)",
-      "  --bind <address>            address to bind (default: all interfaces)",
-      "  --keys-file <file>          key ring file (id:secret entries; first signs); default: $" + KEYS_ENV,
-      "  --resolver-template <url>   e.g. http://{service}.shop.svc.cluster.local:8080; default:",
-      "                              $" + RESOLVER_ENV + ", else the catalogue's services: URLs",
-      "  --node-id <id>              node id in problems and logs (default edge-<random>)",
-      "  --reply-service <name>      reply-to service of async chains (default "
-          + ChainEdge.DEFAULT_REPLY_TO_SERVICE + ")",
-      "  --max-parked <n>            async clients waiting at most (default "
-          + ChainEdge.DEFAULT_MAX_PARKED_REQUESTS + ")",
-      "  --async-timeout <duration>  longest wait for an async reply (default 30s)",
-      "  --expose-route              give clients the Chain-Route response header",
-      "  --transit refuse|flag       answers without proof of transit: refuse (502, default) or flag",
-      "  --admin-port <n>            loopback admin endpoint: POST /reload, GET /stats",
-      "  --watch <duration>|off      how often to check the catalogue file (default 2s)",
-      "  --help                      this text");
-
-  private static final Set<String> VALUE_OPTIONS = Set.of("--catalogue", "--port", "--bind", "--keys-file",
-      "--resolver-template", "--node-id", "--reply-service", "--max-parked", "--async-timeout", "--transit",
-      "--admin-port", "--watch");
-
-  /** A command line mistake; the message names the option. */
-  public static final class UsageException extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
-
-    UsageException(String message) {
-      super(message);
-    }
-  }
+      String.join("\n", CommandLine.describe(OPTIONS)),
+      "",
+      "Options are written --name value or --name=value. A duration is " + DurationGrammar.SUMMARY + ",",
+      "as in the catalogue.");
 
   private final ChainEdge.Builder builder;
   private final boolean help;
@@ -82,56 +86,41 @@ public final class EdgeCommandLine {
    *
    * @throws UsageException naming the option or variable at fault
    */
-  public static EdgeCommandLine parse(String[] args, Map<String, String> env) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        return new EdgeCommandLine(null, true);
-      }
+  public static EdgeCommandLine parse(String[] args, Map<String, String> env) throws UsageException {
+    CommandLine line = CommandLine.parse(OPTIONS, List.of(args));
+    if (line.helpRequested()) {
+      return new EdgeCommandLine(null, true);
     }
+    line.positionals(0);
     ChainEdge.Builder b = ChainEdge.builder();
-    Path catalogue = null;
-    Path keysFile = null;
-    String template = null;
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (option.equals("--expose-route")) {
-        b.exposeRoute(true);
-        continue;
-      }
-      if (!option.startsWith("--")) {
-        throw new UsageException("unexpected argument \"" + option + "\"; options start with --");
-      }
-      if (!VALUE_OPTIONS.contains(option)) {
-        throw new UsageException("unknown option " + option);
-      }
-      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-        throw new UsageException(option + " needs a value");
-      }
-      String value = args[++i];
-      switch (option) {
-        case "--catalogue" -> catalogue = Path.of(value);
-        case "--port" -> b.port(port(option, value));
-        case "--bind" -> b.bindAddress(address(value));
-        case "--keys-file" -> keysFile = Path.of(value);
-        case "--resolver-template" -> template = value;
-        case "--node-id" -> b.nodeId(value);
-        case "--reply-service" -> b.replyToService(value);
-        case "--max-parked" -> b.maxParkedRequests(number(option, value, 0, Integer.MAX_VALUE));
-        case "--async-timeout" -> b.asyncTimeout(duration(option, value));
-        case "--transit" -> b.proofOfTransit(transit(value));
-        case "--admin-port" -> b.adminPort(port(option, value));
-        case "--watch" -> b.catalogueWatch(value.equals("off") ? Duration.ZERO : duration(option, value));
-        default -> throw new IllegalStateException("option " + option + " is listed but not handled");
-      }
+    line.number(PORT.name(), 0, 65535).ifPresent(b::port);
+    if (line.has(BIND.name())) {
+      b.bindAddress(address(line.value(BIND.name()).orElseThrow()));
     }
-    if (catalogue == null) {
-      throw new UsageException("--catalogue is required");
+    line.value(NODE_ID.name()).ifPresent(b::nodeId);
+    line.value(REPLY_SERVICE.name()).ifPresent(b::replyToService);
+    line.number(MAX_PARKED.name(), 0, Integer.MAX_VALUE).ifPresent(b::maxParkedRequests);
+    line.positiveDuration(ASYNC_TIMEOUT.name()).ifPresent(b::asyncTimeout);
+    if (line.has(EXPOSE_ROUTE.name())) {
+      b.exposeRoute(true);
     }
+    if (line.has(TRANSIT.name())) {
+      b.proofOfTransit(transit(line.value(TRANSIT.name()).orElseThrow()));
+    }
+    line.number(ADMIN_PORT.name(), 0, 65535).ifPresent(b::adminPort);
+    if (line.value(WATCH.name()).filter("off"::equals).isPresent()) {
+      b.catalogueWatch(Duration.ZERO);
+    } else {
+      line.positiveDuration(WATCH.name()).ifPresent(b::catalogueWatch);
+    }
+    Path catalogue = Path.of(line.value(CATALOGUE.name())
+        .orElseThrow(() -> new UsageException("--catalogue is required")));
     if (!Files.isRegularFile(catalogue)) {
       throw new UsageException("--catalogue " + catalogue + ": no such file");
     }
     b.catalogue(catalogue);
-    b.keys(keys(keysFile, env));
+    b.keys(keys(line.value(KEYS_FILE.name()).map(Path::of).orElse(null), env));
+    String template = line.value(RESOLVER_TEMPLATE.name()).orElse(null);
     if (template == null) {
       template = env.get(RESOLVER_ENV);
       if (template != null && template.isBlank()) {
@@ -148,7 +137,7 @@ public final class EdgeCommandLine {
     return new EdgeCommandLine(b, false);
   }
 
-  private static KeyRing keys(Path keysFile, Map<String, String> env) {
+  private static KeyRing keys(Path keysFile, Map<String, String> env) throws UsageException {
     try {
       if (keysFile != null) {
         return KeyRing.fromFile(keysFile);
@@ -169,32 +158,7 @@ public final class EdgeCommandLine {
     }
   }
 
-  private static int port(String option, String value) {
-    return number(option, value, 0, 65535);
-  }
-
-  private static int number(String option, String value, int min, int max) {
-    int n;
-    try {
-      n = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a number, was \"" + value + "\"");
-    }
-    if (n < min || n > max) {
-      throw new UsageException(option + " must be in [" + min + ", " + max + "], was " + n);
-    }
-    return n;
-  }
-
-  private static Duration duration(String option, String value) {
-    try {
-      return Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(option + ": " + e.getMessage());
-    }
-  }
-
-  private static TransitPolicy transit(String value) {
+  private static TransitPolicy transit(String value) throws UsageException {
     try {
       return TransitPolicy.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -202,7 +166,7 @@ public final class EdgeCommandLine {
     }
   }
 
-  private static InetAddress address(String value) {
+  private static InetAddress address(String value) throws UsageException {
     try {
       return InetAddress.getByName(value);
     } catch (UnknownHostException e) {

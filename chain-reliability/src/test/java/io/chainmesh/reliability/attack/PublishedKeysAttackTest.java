@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chainmesh.core.KeyRing;
 import io.chainmesh.edge.EdgeMain;
+import io.chainmesh.core.internal.commandline.UsageException;
 import io.chainmesh.edge.internal.EdgeCommandLine;
 import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.SegmentResolver;
@@ -77,7 +78,7 @@ class PublishedKeysAttackTest {
     Path catalogue = Files.writeString(dir.resolve("chains.yaml"), CATALOGUE);
     Path keys = Files.writeString(dir.resolve("keys"), "# pasted from the docs\n" + WIRE_FORMAT_LINE + "\n");
 
-    EdgeCommandLine.UsageException e = assertThrows(EdgeCommandLine.UsageException.class, () -> EdgeCommandLine
+    UsageException e = assertThrows(UsageException.class, () -> EdgeCommandLine
         .parse(new String[] {"--catalogue", catalogue.toString(), "--keys-file", keys.toString()}, Map.of()));
 
     assertTrue(e.getMessage().contains("entry 1: key k2 is a key chainmesh publishes"), e.getMessage());
@@ -88,7 +89,7 @@ class PublishedKeysAttackTest {
   void edgeGivenASixteenByteSecretRefusesToStart(@TempDir Path dir) throws IOException {
     Path catalogue = Files.writeString(dir.resolve("chains.yaml"), CATALOGUE);
 
-    EdgeCommandLine.UsageException e = assertThrows(EdgeCommandLine.UsageException.class, () -> EdgeCommandLine
+    UsageException e = assertThrows(UsageException.class, () -> EdgeCommandLine
         .parse(new String[] {"--catalogue", catalogue.toString()}, Map.of("CHAIN_KEYS", SIXTEEN_BYTES)));
 
     assertTrue(e.getMessage().startsWith("CHAIN_KEYS: key ring text: entry 1: key k1 has 16 bytes"), e.getMessage());
