@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bound, the waiting room and the rejection as one mechanism, and a live thread count that never
  * exceeds {@code maxThreads}. Virtual threads keep what they are good at: a request blocked on the
  * next hop unmounts from its carrier, so a generous {@code maxThreads} costs no platform stacks.
- * Pooling them costs nothing measurable (the hand-off through the queue replaces the start of a
- * thread per task; see docs/performance.md). Idle threads end after 30 s.
+ * Pooling them replaces the start of a thread per task with a hand-off through the queue. Idle
+ * threads end after 30 s.
  */
 public final class HopThreads {
   private static final long KEEP_ALIVE_SECONDS = 30;

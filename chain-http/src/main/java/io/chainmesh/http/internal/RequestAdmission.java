@@ -121,8 +121,8 @@ public final class RequestAdmission implements Executor {
     long now = System.nanoTime();
     if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
       refusedSinceWarning.addAndGet(-refused);
-      log.warn("chainmesh {}: all {} request threads busy and {} requests queued: answered {} request(s) 503"
-          + " hop.unavailable", nodeId, requests.getMaximumPoolSize(), requests.getQueue().size(), refused);
+      log.warn("chainmesh {}: all {} request threads busy and the queue full: {} request(s) answered 503"
+          + " hop.unavailable since the last such warning", nodeId, requests.getMaximumPoolSize(), refused);
     }
   }
 
