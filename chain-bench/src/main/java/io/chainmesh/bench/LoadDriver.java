@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -297,17 +296,15 @@ public final class LoadDriver {
   }
 
   /**
-   * The JVM the run measured, and the request threads every contestant's servers run on: virtual
-   * threads on Java 21+, a bounded platform pool before ({@link LoopbackServers#requestExecutor}, as
-   * {@code ChainServer} picks them), which changes the figures a lot.
+   * The JVM the run measured, and the request threads every contestant's servers run on: a bounded
+   * pool of virtual threads on Java 21+, of platform threads before ({@link LoopbackServers#requestExecutor},
+   * as {@code ChainServer} sets them up), which changes the figures a lot.
    */
   private static String jvm() {
-    ExecutorService probe = LoopbackServers.requestExecutor("jvm-probe");
-    boolean virtual = !(probe instanceof ThreadPoolExecutor);
-    probe.shutdown();
+    boolean virtual = io.chainmesh.http.internal.HopThreads.virtualThreads();
     return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
         + System.getProperty("java.runtime.version") + "; request threads: "
-        + (virtual ? "virtual" : "platform pool");
+        + (virtual ? "virtual pool" : "platform pool");
   }
 
   private static String loadAverage() {

@@ -7,18 +7,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.chainmesh.http.internal.RequestAdmission;
 
 /**
  * The JDK HttpServer exactly as {@code ChainServer} sets it up, for the hand-written contestants:
- * bound to loopback, backlog 1024, {@code sun.net.httpserver.nodelay=true}, requests on virtual
- * threads when the JVM has them, otherwise on a pool of 256 platform threads (queue 4096, caller
- * runs). Same engine, same settings: the only difference left between contestants is their code.
+ * bound to loopback, backlog 1024, {@code sun.net.httpserver.nodelay=true}, requests on chain-http's
+ * {@code RequestAdmission} (256 request threads, virtual when the JVM has them, 256 queued, 503
+ * beyond). Same engine, same settings: the only difference left between contestants is their code.
  */
 final class LoopbackServers {
   /** Request threads, as {@code ChainServer.Builder.maxThreads} defaults. */
@@ -43,9 +38,12 @@ final class LoopbackServers {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind " + name + " on loopback", e);
     }
-    ExecutorService executor = requestExecutor(name);
+    RequestAdmission executor = requestExecutor(name);
     server.setExecutor(executor);
     server.createContext("/", exchange -> {
+      if (executor.refused(exchange, name)) {
+        return;
+      }
       try {
         handler.handle(exchange);
       } finally {
@@ -56,29 +54,17 @@ final class LoopbackServers {
     return new Running(server, executor);
   }
 
-  /** The executor ChainServer picks: virtual threads on Java 21+, else a bounded platform pool. */
-  static ExecutorService requestExecutor(String name) {
-    try {
-      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-    } catch (ReflectiveOperationException e) {
-      AtomicInteger count = new AtomicInteger();
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(4096), r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          }, new ThreadPoolExecutor.CallerRunsPolicy());
-      pool.allowCoreThreadTimeOut(true);
-      return pool;
-    }
+  /** The executor ChainServer sets up: 256 request threads (virtual on Java 21+), 256 queued, 503 beyond. */
+  static RequestAdmission requestExecutor(String name) {
+    return RequestAdmission.of(name, MAX_THREADS, MAX_THREADS);
   }
 
   /** A running server and its request executor. */
   static final class Running implements AutoCloseable {
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final RequestAdmission executor;
 
-    private Running(HttpServer server, ExecutorService executor) {
+    private Running(HttpServer server, RequestAdmission executor) {
       this.server = server;
       this.executor = executor;
     }
@@ -91,7 +77,7 @@ final class LoopbackServers {
     @Override
     public void close() {
       server.stop(0);
-      executor.shutdownNow();
+      executor.shutdown(0);
     }
   }
 }

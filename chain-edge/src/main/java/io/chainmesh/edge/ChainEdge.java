@@ -18,9 +18,9 @@ import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.ForwardingClient;
-import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.JdkServerDefaults;
 import io.chainmesh.http.internal.NodeIds;
+import io.chainmesh.http.internal.RequestAdmission;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,11 +32,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +80,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Other answers of the edge itself</h2>
  * No matching chain: 404 with reason {@code edge.no_route}. An answer whose route does not prove
  * transit: 502 {@code transit.unproven} (or flagged, per {@link TransitPolicy}). A first hop that
- * cannot be reached: 502 {@code next_hop.unreachable} or 504. All are RFC 9457 problem documents.
+ * cannot be reached: 502 {@code next_hop.unreachable} or 504. Every request thread busy and as many
+ * requests waiting ({@link Builder#maxThreads}): 503 {@code hop.unavailable} with {@code Retry-After}.
+ * All are RFC 9457 problem documents.
  *
  * <p>Thread-safe. {@link #close()} answers waiting clients with 503 and stops everything the edge
  * started.
@@ -113,7 +112,7 @@ public final class ChainEdge implements AutoCloseable {
   private record Loaded(Catalogue catalogue, EdgePipeline.Routing routing) {}
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final RequestAdmission admission;
   private final ScheduledExecutorService timer;
   private final OkHttpClient ownedClient;
   private final ParkedChains parked;
@@ -141,13 +140,13 @@ public final class ChainEdge implements AutoCloseable {
     this.ownedClient = b.httpClient == null ? ChainHop.defaultHttpClient() : null;
     OkHttpClient http = ForwardingClient.from(b.httpClient == null ? ownedClient : b.httpClient);
     ChainCodec codec = ChainCodec.builder(b.keys).limits(b.limits).clock(b.clock).maxLifetime(b.maxLifetime).build();
-    this.executor = requestExecutor(b.maxThreads);
+    this.admission = RequestAdmission.of("chainmesh-edge", b.maxThreads, b.maxThreads);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chainmesh-edge-timer");
       t.setDaemon(true);
       return t;
     });
-    this.parked = new ParkedChains(b.maxParkedRequests, timer, executor);
+    this.parked = new ParkedChains(b.maxParkedRequests, timer, admission.ownWork());
     EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.limits, http, nodeId,
         Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.maxLifetime,
         b.clock);
@@ -161,8 +160,11 @@ public final class ChainEdge implements AutoCloseable {
       shutDownThreads();
       throw new UncheckedIOException("cannot bind the chain edge to " + address, e);
     }
-    server.setExecutor(executor);
+    server.setExecutor(admission);
     server.createContext("/", exchange -> {
+      if (admission.refused(exchange, nodeId)) {
+        return;
+      }
       EdgeExchange x = new EdgeExchange(exchange);
       try {
         if (ReplyIntake.isDelivery(x)) {
@@ -189,7 +191,7 @@ public final class ChainEdge implements AutoCloseable {
   private void begin(Builder b) {
     server.start();
     if (b.adminPort >= 0) {
-      admin = AdminEndpoint.start(b.adminPort, executor, this::reload, this::stats);
+      admin = AdminEndpoint.start(b.adminPort, admission.ownWork(), this::reload, this::stats);
     }
     if (catalogueFile != null && !b.catalogueWatch.isZero()) {
       watch = CatalogueWatch.start(catalogueFile, b.catalogueWatch, timer, this::reload);
@@ -313,24 +315,11 @@ public final class ChainEdge implements AutoCloseable {
 
   private void shutDownThreads() {
     timer.shutdownNow();
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(stopGrace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    admission.shutdown(stopGrace.toMillis() + 1000);
     if (ownedClient != null) {
       ownedClient.dispatcher().executorService().shutdown();
       ownedClient.connectionPool().evictAll();
     }
-  }
-
-  private static ExecutorService requestExecutor(int maxThreads) {
-    // Past the queue, the server's dispatcher thread runs the request itself: back-pressure.
-    return HopThreads.newExecutor("chainmesh-edge", maxThreads, 4096, new ThreadPoolExecutor.CallerRunsPolicy());
   }
 
   @Override
@@ -536,7 +525,13 @@ public final class ChainEdge implements AutoCloseable {
       return this;
     }
 
-    /** Request threads when the JVM has no virtual threads; 256 unless set. */
+    /**
+     * Requests served at once, on every JVM: the request threads (virtual on Java 21+, platform
+     * before). A synchronous chain holds one until it is answered; a waiting asynchronous client
+     * holds none. As many more requests wait for a thread; beyond that, a request (a reply delivery
+     * too) is answered {@code 503 hop.unavailable} with {@code Retry-After: 1}, without its body
+     * being read or a chain started. 256 unless set.
+     */
     public Builder maxThreads(int maxThreads) {
       if (maxThreads < 1) {
         throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);

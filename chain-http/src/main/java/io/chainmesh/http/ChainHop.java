@@ -48,6 +48,10 @@ import okhttp3.OkHttpClient;
 public final class ChainHop implements AutoCloseable {
   /** Default largest body a buffered binding ({@code byte[]}, {@code String}, JSON) reads: 16 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+  /** Threads serving accepted asynchronous chains, unless {@link Builder#asyncExecutor} is set. */
+  public static final int DEFAULT_ASYNC_THREADS = 64;
+  /** Accepted asynchronous chains waiting for a thread, unless {@link Builder#asyncExecutor} is set. */
+  public static final int DEFAULT_ASYNC_QUEUE = 1024;
 
   private final HopPipeline pipeline;
   private final OkHttpClient ownedClient;
@@ -254,9 +258,11 @@ public final class ChainHop implements AutoCloseable {
 
     /**
      * Where asynchronous chains are served once accepted (the caller already has its {@code 202}).
-     * Unless set, virtual threads on Java 21+, else up to 64 threads with 1024 chains queued; past
-     * that a hop refuses new asynchronous chains with {@code hop.unavailable} (503). An executor you
-     * set is yours to shut down.
+     * Unless set, up to {@value #DEFAULT_ASYNC_THREADS} threads (virtual on Java 21+, platform before)
+     * with {@value #DEFAULT_ASYNC_QUEUE} chains queued, on every JVM; past that a hop refuses new
+     * asynchronous chains with {@code 503 hop.unavailable} and {@code Retry-After}. An executor you set
+     * bounds them as it likes (refusing with {@code RejectedExecutionException} gives the same 503) and
+     * is yours to shut down.
      */
     public Builder asyncExecutor(Executor asyncExecutor) {
       this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
@@ -324,7 +330,8 @@ public final class ChainHop implements AutoCloseable {
       OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;
       OkHttpClient client = httpClient == null ? owned : httpClient;
       ExecutorService ownedExecutor = asyncExecutor == null
-          ? HopThreads.newExecutor("chainmesh-async", 64, 1024, new ThreadPoolExecutor.AbortPolicy())
+          ? HopThreads.newExecutor("chainmesh-async", DEFAULT_ASYNC_THREADS, DEFAULT_ASYNC_QUEUE,
+              new ThreadPoolExecutor.AbortPolicy())
           : null;
       HopPipeline pipeline = new HopPipeline(codec, table, serviceNames, resolver,
           new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, node,

@@ -1,9 +1,9 @@
 package io.chainmesh.http;
 
 import com.sun.net.httpserver.HttpServer;
-import io.chainmesh.http.internal.HopThreads;
 import io.chainmesh.http.internal.JdkHttpExchange;
 import io.chainmesh.http.internal.JdkServerDefaults;
+import io.chainmesh.http.internal.RequestAdmission;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,16 +11,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded door: a {@link ChainHop} served by the JDK's built-in HTTP server, no container
- * needed. Requests run on virtual threads when the JVM has them (Java 21+), otherwise on a bounded
- * pool of platform threads.
+ * needed. At most {@link Builder#maxThreads} requests run at once, on every JVM (on virtual threads
+ * when the JVM has them, Java 21+, otherwise on platform threads); as many more wait for a thread,
+ * and beyond that a request is answered {@code 503 hop.unavailable} with {@code Retry-After: 1}
+ * before its body is read.
  *
  * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set:
  * without it the JDK server waits for Nagle's algorithm and every request costs ~40 ms. (The JDK
@@ -41,14 +40,14 @@ public final class ChainServer implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final RequestAdmission admission;
   private final Duration stopGrace;
   private final ChainHop hop;
   private final boolean ownsHop;
 
-  private ChainServer(HttpServer server, ExecutorService executor, Duration stopGrace, ChainHop hop, boolean ownsHop) {
+  private ChainServer(HttpServer server, RequestAdmission admission, Duration stopGrace, ChainHop hop, boolean ownsHop) {
     this.server = server;
-    this.executor = executor;
+    this.admission = admission;
     this.stopGrace = stopGrace;
     this.hop = hop;
     this.ownsHop = ownsHop;
@@ -86,15 +85,7 @@ public final class ChainServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopGrace.toSeconds())));
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(stopGrace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    admission.shutdown(stopGrace.toMillis() + 1000);
     if (ownsHop) {
       hop.close();
     }
@@ -144,7 +135,12 @@ public final class ChainServer implements AutoCloseable {
       return this;
     }
 
-    /** Request threads when the JVM has no virtual threads; 256 unless set. */
+    /**
+     * Requests served at once, on every JVM: the request threads (virtual on Java 21+, platform
+     * before). As many more requests wait for a thread; beyond that, a request is answered
+     * {@code 503 hop.unavailable} with {@code Retry-After: 1}, without its body being read or the
+     * function run. 256 unless set.
+     */
     public Builder maxThreads(int maxThreads) {
       if (maxThreads < 1) {
         throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
@@ -178,9 +174,12 @@ public final class ChainServer implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot bind chain server to " + address, e);
       }
-      ExecutorService executor = requestExecutor(maxThreads);
-      server.setExecutor(executor);
+      RequestAdmission admission = RequestAdmission.of("chainmesh-hop", maxThreads, maxThreads);
+      server.setExecutor(admission);
       server.createContext(path, exchange -> {
+        if (admission.refused(exchange, hop.nodeId())) {
+          return;
+        }
         JdkHttpExchange door = new JdkHttpExchange(exchange);
         try {
           hop.handle(door);
@@ -196,14 +195,9 @@ public final class ChainServer implements AutoCloseable {
         }
       });
       server.start();
-      ChainServer started = new ChainServer(server, executor, stopGrace, hop, ownHop);
+      ChainServer started = new ChainServer(server, admission, stopGrace, hop, ownHop);
       log.info("chainmesh hop {} serving functions {} on {}", hop.nodeId(), hop.functionNames(), started.uri());
       return started;
-    }
-
-    private static ExecutorService requestExecutor(int maxThreads) {
-      // Past the queue, the server's dispatcher thread runs the request itself: back-pressure.
-      return HopThreads.newExecutor("chainmesh-hop", maxThreads, 4096, new ThreadPoolExecutor.CallerRunsPolicy());
     }
   }
 }

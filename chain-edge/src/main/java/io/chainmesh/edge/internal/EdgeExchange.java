@@ -6,6 +6,7 @@ import io.chainmesh.core.ChainException;
 import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.Reason;
 import io.chainmesh.http.ChainProblem;
+import io.chainmesh.http.internal.RequestAdmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,6 +86,9 @@ public final class EdgeExchange {
         out.set("Content-Type", contentType);
       }
       headers.forEach(out::set);
+      if (RequestAdmission.retryLater(status, contentType)) {
+        out.set("Retry-After", RequestAdmission.RETRY_AFTER_SECONDS);
+      }
       boolean noBody = body.length == 0 || status == 204 || status == 304 || "HEAD".equals(exchange.getRequestMethod());
       exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
       if (!noBody) {

@@ -53,6 +53,9 @@ public final class JdkHttpExchange implements HopExchange {
     if (response.route() != null) {
       exchange.getResponseHeaders().set(ChainHeaders.ROUTE, response.route());
     }
+    if (RequestAdmission.retryLater(response.status(), response.contentType())) {
+      exchange.getResponseHeaders().set("Retry-After", RequestAdmission.RETRY_AFTER_SECONDS);
+    }
     long length = response.length();
     boolean noBody = length == 0 || response.status() == 204 || response.status() == 304;
     // JDK HttpServer: -1 means no body, 0 means chunked.

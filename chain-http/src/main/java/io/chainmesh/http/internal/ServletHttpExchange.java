@@ -53,6 +53,9 @@ public final class ServletHttpExchange implements HopExchange {
     if (out.route() != null) {
       response.setHeader(ChainHeaders.ROUTE, out.route());
     }
+    if (RequestAdmission.retryLater(out.status(), out.contentType())) {
+      response.setHeader("Retry-After", RequestAdmission.RETRY_AFTER_SECONDS);
+    }
     if (out.length() >= 0) {
       response.setContentLengthLong(out.length());
     }
