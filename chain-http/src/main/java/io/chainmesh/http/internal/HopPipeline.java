@@ -58,6 +58,7 @@ public final class HopPipeline {
   private final NextHopClient nextHop;
   private final BodyCodec bodyCodec;
   private final long maxBodyBytes;
+  private final BodyMemory bodyMemory;
   private final String nodeId;
   private final Clock clock;
   private final Executor asyncExecutor;
@@ -65,7 +66,8 @@ public final class HopPipeline {
 
   /** A pipeline; {@code serviceNames} are the logical names this hop answers to besides its function names. */
   public HopPipeline(ChainCodec codec, FunctionTable functions, Set<String> serviceNames, SegmentResolver resolver,
-      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, String nodeId, Executor asyncExecutor) {
+      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, BodyMemory bodyMemory, String nodeId,
+      Executor asyncExecutor) {
     this.codec = codec;
     this.functions = functions;
     this.serviceNames = Set.copyOf(serviceNames);
@@ -73,6 +75,7 @@ public final class HopPipeline {
     this.nextHop = nextHop;
     this.bodyCodec = bodyCodec;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyMemory = bodyMemory;
     this.nodeId = nodeId;
     this.asyncExecutor = asyncExecutor;
     this.clock = codec.clock();
@@ -81,6 +84,11 @@ public final class HopPipeline {
   /** The node id written into route records and problem documents. */
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Bytes of bodies held now against this pipeline's body memory. */
+  public long bodyBytesHeld() {
+    return bodyMemory.held();
   }
 
   /** Results of asynchronous chains that could not be delivered to their reply-to target. */
@@ -130,6 +138,7 @@ public final class HopPipeline {
       HandlerMethod handler;
       try {
         handler = accept(descriptor);
+        MediaTypeHeader.parse(exchange.header("Content-Type")); // one this hop could not send on is refused now
       } catch (ChainException e) {
         return refusedVerified(e, descriptor);
       }
@@ -166,7 +175,7 @@ public final class HopPipeline {
       TraceContext trace, Instant start, long startNanos) {
     BufferedExchange taken;
     try {
-      taken = BufferedExchange.read(exchange, maxBodyBytes);
+      taken = BufferedExchange.read(exchange, maxBodyBytes, bodyMemory);
     } catch (ChainException e) {
       return refusedVerified(e, descriptor);
     }
@@ -180,10 +189,12 @@ public final class HopPipeline {
           log.error("chainmesh hop {}: chain {} failed unexpectedly after it was accepted", nodeId,
               descriptor.chainId(), e);
         } finally {
+          taken.release();
           clearMdc();
         }
       });
     } catch (RejectedExecutionException e) {
+      taken.release();
       return refusedVerified(ChainException.of(Reason.HOP_UNAVAILABLE,
           "this hop is at its limit of asynchronous chains in progress"), descriptor);
     }
@@ -470,6 +481,10 @@ public final class HopPipeline {
 
   long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  BodyMemory bodyMemory() {
+    return bodyMemory;
   }
 
   Clock clock() {

@@ -29,6 +29,15 @@ public final class JdkHttpExchange implements HopExchange {
 
   @Override
   public long contentLength() {
+    return declaredLength(exchange);
+  }
+
+  /**
+   * The body length {@code exchange}'s framing declares, or -1 when unknown (chunked). The JDK server
+   * refuses, before any handler runs, a request whose {@code Content-Length} is not one decimal number
+   * or comes with {@code Transfer-Encoding}.
+   */
+  public static long declaredLength(HttpExchange exchange) {
     String value = exchange.getRequestHeaders().getFirst("Content-Length");
     if (value == null) {
       return -1;
@@ -52,6 +61,9 @@ public final class JdkHttpExchange implements HopExchange {
     }
     if (response.route() != null) {
       exchange.getResponseHeaders().set(ChainHeaders.ROUTE, response.route());
+    }
+    if (response.status() == 503) {
+      exchange.getResponseHeaders().set("Retry-After", Outgoing.RETRY_AFTER_SECONDS);
     }
     long length = response.length();
     boolean noBody = length == 0 || response.status() == 204 || response.status() == 304;

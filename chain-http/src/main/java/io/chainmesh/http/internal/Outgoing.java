@@ -11,6 +11,12 @@ import java.io.OutputStream;
  * resource to close once copied, such as the downstream response being relayed).
  */
 public final class Outgoing {
+  /**
+   * The {@code Retry-After} every {@code 503} of chainmesh's own carries: the server is full for now
+   * (body memory, parking slots), and a second later it may not be.
+   */
+  public static final String RETRY_AFTER_SECONDS = "1";
+
   private final int status;
   private final String contentType;
   private final String route;

@@ -53,6 +53,9 @@ public final class ServletHttpExchange implements HopExchange {
     if (out.route() != null) {
       response.setHeader(ChainHeaders.ROUTE, out.route());
     }
+    if (out.status() == 503) {
+      response.setHeader("Retry-After", Outgoing.RETRY_AFTER_SECONDS);
+    }
     if (out.length() >= 0) {
       response.setContentLengthLong(out.length());
     }
