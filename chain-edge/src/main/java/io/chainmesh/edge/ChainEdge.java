@@ -181,6 +181,9 @@ public final class ChainEdge implements AutoCloseable {
           throw error;
         }
       }
+      if (x.dropConnection()) {
+        throw new IOException("the request's framing is broken; dropping the connection");
+      }
     });
   }
 

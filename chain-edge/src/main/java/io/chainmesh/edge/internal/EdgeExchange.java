@@ -26,6 +26,7 @@ public final class EdgeExchange {
 
   private final HttpExchange exchange;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private volatile boolean dropConnection;
 
   /** Wraps {@code exchange}. */
   public EdgeExchange(HttpExchange exchange) {
@@ -94,10 +95,24 @@ public final class EdgeExchange {
       }
     } catch (IOException e) {
       log.debug("chainmesh edge: the client went away before its answer was sent ({})", e.toString());
+    } catch (IndexOutOfBoundsException e) {
+      // Once the answer is out, the JDK server drains what is left of the request body; a chunk size
+      // that overflows its parser (8+ hex digits) makes that throw. The answer was flushed first.
+      log.debug("chainmesh edge: the request's chunked framing is broken; dropping the connection");
+      dropConnection = true;
     } finally {
       exchange.close();
     }
     return true;
+  }
+
+  /**
+   * Whether the connection must be dropped rather than kept for another request: the request's
+   * framing broke the JDK server's own reading of it. The handler then throws, which is how the JDK
+   * server is told to close a connection.
+   */
+  public boolean dropConnection() {
+    return dropConnection;
   }
 
   /** Sends {@code problem} as {@code application/problem+json}. */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a declared length is reserved before reading, then read exactly (a body that ends early is
  *       {@code body.malformed});</li>
  *   <li>a body of unknown length (chunked) reserves as it arrives, and is refused with
- *       {@code limits.body} one byte past the limit;</li>
+ *       {@code limits.body} one byte past the limit (or when it alone would need the whole budget);</li>
  *   <li>when the budget cannot cover a reservation the body is refused with {@code hop.unavailable}
  *       (503): the server is full for now, not the request wrong.</li>
  * </ol>
@@ -121,8 +121,7 @@ public final class BodyMemory {
       boolean ended = false;
       while (!ended && total < limit) {
         int size = (int) Math.min(next, limit - total);
-        reserve(size);
-        reserved += size;
+        reserved += grow(reserved, size);
         byte[] chunk = new byte[size];
         int read = readFully(body, chunk);
         chunks.add(chunk);
@@ -133,8 +132,7 @@ public final class BodyMemory {
       if (total > max) {
         throw ChainException.of(Reason.LIMITS_BODY, "the body is over " + max + " bytes, the most accepted");
       }
-      reserve(total);
-      reserved += total;
+      reserved += grow(reserved, total);
       byte[] bytes = new byte[(int) total];
       int at = 0;
       for (byte[] chunk : chunks) {
@@ -150,6 +148,15 @@ public final class BodyMemory {
         release(reserved);
       }
     }
+  }
+
+  /** Reserves {@code more} for a body that has {@code reserved} already; one that could never fit is too large. */
+  private long grow(long reserved, long more) {
+    if (reserved + more > capacity) {
+      throw ChainException.of(Reason.LIMITS_BODY, "the body is more than this server ever holds in memory");
+    }
+    reserve(more);
+    return more;
   }
 
   /**

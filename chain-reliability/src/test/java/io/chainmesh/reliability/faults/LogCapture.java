@@ -12,7 +12,7 @@ import java.util.List;
  * is at the time of each line, so a copy of standard error is the log. The output still reaches
  * the console.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final PrintStream original;
   private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
@@ -38,19 +38,19 @@ final class LogCapture implements AutoCloseable {
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
-  static LogCapture start() {
+  public static LogCapture start() {
     return new LogCapture();
   }
 
   /** The lines logged so far. */
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (copy) {
       return Arrays.asList(copy.toString(StandardCharsets.UTF_8).split("\n"));
     }
   }
 
   /** The first line holding every one of {@code fragments}, waiting up to 5 s for it. */
-  String awaitLine(String... fragments) {
+  public String awaitLine(String... fragments) {
     String[] found = new String[1];
     LoopbackDomain.await(() -> {
       for (String line : lines()) {
@@ -65,7 +65,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** How many lines hold every one of {@code fragments}. */
-  long count(String... fragments) {
+  public long count(String... fragments) {
     return lines().stream().filter(line -> Arrays.stream(fragments).allMatch(line::contains)).count();
   }
 
