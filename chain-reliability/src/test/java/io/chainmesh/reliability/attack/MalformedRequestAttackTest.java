@@ -95,18 +95,45 @@ class MalformedRequestAttackTest {
    */
   @Test
   void contentTypeThatCannotBeSentOnTakesNoParkingSlot() throws IOException {
+    java.util.List<RawHttp.Reply> replies = new java.util.ArrayList<>();
     for (int i = 0; i < MAX_PARKED * 8; i++) {
-      assertRefused400(RawHttp.send(edge.uri(), withContentType("/a/async", "application/json; x=\"\u0001\"")),
-          "body.malformed");
+      replies.add(RawHttp.send(edge.uri(), withContentType("/a/async", "application/json; x=\"\u0001\"")));
     }
-    assertEquals(0, edge.stats().parkedRequests());
 
     LoopbackDomain.Answer honest = domain.post(edge, "/a/async", "honest");
 
-    assertEquals(200, honest.status(), honest::toString);
+    assertEquals(200, honest.status(), () -> "an honest async client after " + replies.size()
+        + " malformed ones: " + honest + "; the first malformed one got " + replies.get(0));
     assertEquals("honest.a", honest.body());
+    replies.forEach(reply -> assertRefused400(reply, "body.malformed"));
+    assertEquals(0, edge.stats().parkedRequests());
     assertEquals(0, edge.stats().parkingRefused());
     assertEquals(0, logs.count(" ERROR "), () -> "errors logged: " + logs.lines());
+  }
+
+  /**
+   * The root of item 2: whatever fails after an asynchronous request took its parking slot — here an
+   * unexpected exception from the edge's HTTP client — the slot is released with the answer.
+   */
+  @Test
+  void unexpectedFailureAfterParkingReleasesTheSlot() throws IOException {
+    ChainEdge exploding = domain.edge(CATALOGUE, b -> b.maxParkedRequests(MAX_PARKED).httpClient(
+        new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> {
+          okhttp3.RequestBody body = chain.request().body();
+          if (body != null && String.valueOf(body.contentType()).startsWith("application/x-explode")) {
+            throw new IllegalStateException("an unexpected failure in the edge's client");
+          }
+          return chain.proceed(chain.request());
+        }).build()));
+    for (int i = 0; i < MAX_PARKED * 2; i++) {
+      RawHttp.Reply reply = RawHttp.send(exploding.uri(), withContentType("/a/async", "application/x-explode"));
+      assertEquals(500, reply.status(), reply::toString);
+    }
+
+    LoopbackDomain.Answer honest = domain.post(exploding, "/a/async", "honest");
+
+    assertEquals(200, honest.status(), honest::toString);
+    assertEquals(0, exploding.stats().parkedRequests());
   }
 
   @ParameterizedTest(name = "Content-Type {0}")
