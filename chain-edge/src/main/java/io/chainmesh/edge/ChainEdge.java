@@ -17,6 +17,7 @@ import io.chainmesh.edge.internal.ReplyIntake;
 import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.ForwardingClient;
 import io.chainmesh.http.internal.JdkServerDefaults;
 import io.chainmesh.http.internal.NodeIds;
@@ -116,6 +117,7 @@ public final class ChainEdge implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final OkHttpClient ownedClient;
   private final ParkedChains parked;
+  private final BodyMemory bodyMemory;
   private final EdgeCounters counters;
   private final EdgePipeline pipeline;
   private final String nodeId;
@@ -147,8 +149,9 @@ public final class ChainEdge implements AutoCloseable {
       return t;
     });
     this.parked = new ParkedChains(b.maxParkedRequests, timer, admission.ownWork());
+    this.bodyMemory = b.bodyMemory;
     EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.limits, http, nodeId,
-        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.maxLifetime,
+        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.bodyMemory, b.maxLifetime,
         b.clock);
     this.pipeline = new EdgePipeline(settings, () -> loaded.routing(), parked, counters);
     ReplyIntake intake = new ReplyIntake(pipeline);
@@ -179,6 +182,9 @@ public final class ChainEdge implements AutoCloseable {
         if (e instanceof Error error) {
           throw error;
         }
+      }
+      if (x.dropConnection()) {
+        throw new IOException("the request's framing is broken; dropping the connection");
       }
     });
   }
@@ -284,7 +290,7 @@ public final class ChainEdge implements AutoCloseable {
     EdgeCounters c = counters;
     return new EdgeStats(c.chainsStarted.get(), parked.size(), c.parkingRefused.get(), c.asyncTimeouts.get(),
         c.repliesAccepted.get(), c.repliesForged.get(), c.repliesLate.get(), c.repliesUnknown.get(),
-        c.transitUnproven.get(), c.catalogueReloads.get(), c.catalogueReloadsRejected.get());
+        c.transitUnproven.get(), c.catalogueReloads.get(), c.catalogueReloadsRejected.get(), bodyMemory.held());
   }
 
   /**
@@ -346,6 +352,7 @@ public final class ChainEdge implements AutoCloseable {
     private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
     private Clock clock = Clock.systemUTC();
     private long maxBodyBytes = ChainHop.DEFAULT_MAX_BODY_BYTES;
+    private BodyMemory bodyMemory = BodyMemory.processWide();
     private Duration catalogueWatch = DEFAULT_CATALOGUE_WATCH;
     private int adminPort = -1;
     private int maxThreads = 256;
@@ -492,12 +499,28 @@ public final class ChainEdge implements AutoCloseable {
       return this;
     }
 
-    /** Largest request, answer or reply body held in memory; 16 MiB unless set. */
+    /**
+     * Largest request, answer or reply body held in memory; 16 MiB unless set. A request whose
+     * {@code Content-Length} declares more is refused with {@code limits.body} (413) before its body
+     * is read.
+     */
     public Builder maxBodyBytes(long maxBodyBytes) {
       if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * Most bytes of bodies (requests, answers, replies) this edge holds in memory at once, across all
+     * requests. A body that would go over it is refused with {@code hop.unavailable} (503, with
+     * {@code Retry-After}) before it is read, or as soon as a chunked one reaches the bound; the
+     * edge keeps serving what fits. Unless set, the edge shares one budget with every edge and hop of
+     * the process: a quarter of the maximum heap ({@code -Xmx}; 96 MiB in a 384 MiB heap).
+     */
+    public Builder maxBodyMemory(long bytes) {
+      this.bodyMemory = BodyMemory.ofCapacity(bytes);
       return this;
     }
 

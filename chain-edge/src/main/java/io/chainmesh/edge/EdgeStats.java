@@ -16,10 +16,11 @@ public final class EdgeStats {
   private final long transitUnproven;
   private final long catalogueReloads;
   private final long catalogueReloadsRejected;
+  private final long bodyBytesHeld;
 
   EdgeStats(long chainsStarted, int parkedRequests, long parkingRefused, long asyncTimeouts, long repliesAccepted,
       long repliesForged, long repliesLate, long repliesUnknown, long transitUnproven, long catalogueReloads,
-      long catalogueReloadsRejected) {
+      long catalogueReloadsRejected, long bodyBytesHeld) {
     this.chainsStarted = chainsStarted;
     this.parkedRequests = parkedRequests;
     this.parkingRefused = parkingRefused;
@@ -31,6 +32,7 @@ public final class EdgeStats {
     this.transitUnproven = transitUnproven;
     this.catalogueReloads = catalogueReloads;
     this.catalogueReloadsRejected = catalogueReloadsRejected;
+    this.bodyBytesHeld = bodyBytesHeld;
   }
 
   /** Chains the edge started (requests that matched a catalogue entry and were sent to a first hop). */
@@ -93,11 +95,21 @@ public final class EdgeStats {
     return catalogueReloadsRejected;
   }
 
+  /**
+   * Bytes of bodies held in memory now against the edge's body memory budget — the process-wide one
+   * (shared with every edge and hop of the process) unless {@link ChainEdge.Builder#maxBodyMemory} gave
+   * the edge its own. 0 when nothing is in flight.
+   */
+  public long bodyBytesHeld() {
+    return bodyBytesHeld;
+  }
+
   @Override
   public String toString() {
     return "EdgeStats{started=" + chainsStarted + ", parked=" + parkedRequests + ", parkingRefused=" + parkingRefused
         + ", asyncTimeouts=" + asyncTimeouts + ", replies{accepted=" + repliesAccepted + ", forged=" + repliesForged
         + ", late=" + repliesLate + ", unknown=" + repliesUnknown + "}, transitUnproven=" + transitUnproven
-        + ", reloads=" + catalogueReloads + ", reloadsRejected=" + catalogueReloadsRejected + '}';
+        + ", reloads=" + catalogueReloads + ", reloadsRejected=" + catalogueReloadsRejected
+        + ", bodyBytesHeld=" + bodyBytesHeld + '}';
   }
 }

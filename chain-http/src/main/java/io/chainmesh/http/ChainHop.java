@@ -4,6 +4,7 @@ import io.chainmesh.core.ChainCodec;
 import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.internal.Syntax;
+import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.FunctionTable;
 import io.chainmesh.http.internal.HopExchange;
 import io.chainmesh.http.internal.HopPipeline;
@@ -89,6 +90,15 @@ public final class ChainHop implements AutoCloseable {
     return pipeline.undeliveredReplies();
   }
 
+  /**
+   * Bytes of request bodies held in memory now against this hop's body memory budget — the
+   * process-wide one (shared with every hop and edge of the process) unless
+   * {@link Builder#maxBodyMemory} gave the hop its own. 0 when nothing is in flight.
+   */
+  public long bodyBytesHeld() {
+    return pipeline.bodyBytesHeld();
+  }
+
   void handle(HopExchange exchange) {
     pipeline.handle(exchange);
   }
@@ -145,6 +155,7 @@ public final class ChainHop implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private BodyCodec bodyCodec = BodyCodec.json();
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private BodyMemory bodyMemory = BodyMemory.processWide();
     private String nodeId;
     private Executor asyncExecutor;
     private int replayGuardCapacity;
@@ -237,13 +248,26 @@ public final class ChainHop implements AutoCloseable {
 
     /**
      * Largest body a buffered binding reads; larger ones are refused with {@code limits.body} (413)
-     * without running the function. Streams ({@code InputStream}) are not limited.
+     * without running the function — before reading, when the {@code Content-Length} declares it.
+     * Streams ({@code InputStream}) are not limited.
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
       if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * Most bytes of request bodies this hop holds in memory at once, across all requests (buffered
+     * bindings, accepted asynchronous chains). A body that would go over it is refused with
+     * {@code hop.unavailable} (503, with {@code Retry-After}) without running the function. Unless
+     * set, the hop shares one budget with every hop and edge of the process: a quarter of the maximum
+     * heap ({@code -Xmx}).
+     */
+    public Builder maxBodyMemory(long bytes) {
+      this.bodyMemory = BodyMemory.ofCapacity(bytes);
       return this;
     }
 
@@ -334,7 +358,7 @@ public final class ChainHop implements AutoCloseable {
               new ThreadPoolExecutor.AbortPolicy())
           : null;
       HopPipeline pipeline = new HopPipeline(codec, table, serviceNames, resolver,
-          new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, node,
+          new NextHopClient(client, retryPolicy, clock), bodyCodec, maxBodyBytes, bodyMemory, node,
           asyncExecutor == null ? ownedExecutor : asyncExecutor,
           replayGuardCapacity == 0 ? null : new ReplayGuard(replayGuardCapacity, clock, clockSkew));
       return new ChainHop(pipeline, owned, ownedExecutor, table.names());

@@ -85,6 +85,7 @@ public final class AdminEndpoint implements AutoCloseable {
         o.put("transitUnproven", s.transitUnproven());
         o.put("catalogueReloads", s.catalogueReloads());
         o.put("catalogueReloadsRejected", s.catalogueReloadsRejected());
+        o.put("bodyBytesHeld", s.bodyBytesHeld());
         send(exchange, 200, o);
       }
     });

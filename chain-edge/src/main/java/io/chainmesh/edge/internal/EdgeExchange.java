@@ -7,16 +7,14 @@ import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.Reason;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.internal.RequestAdmission;
+import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.JdkHttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One request at the edge, on the JDK server: header lookup (case-insensitive), a bounded body, and
@@ -25,10 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class EdgeExchange {
   private static final Logger log = LoggerFactory.getLogger(EdgeExchange.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HttpExchange exchange;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private volatile boolean dropConnection;
 
   /** Wraps {@code exchange}. */
   public EdgeExchange(HttpExchange exchange) {
@@ -51,19 +49,18 @@ public final class EdgeExchange {
   }
 
   /**
-   * The whole request body.
+   * The whole request body, held in {@code memory} until the result is closed. A declared length
+   * over {@code max} is refused before a byte is read.
    *
-   * @throws ChainException {@link Reason#LIMITS_BODY} above {@code max} bytes
-   * @throws IOException when the client goes away
+   * @throws ChainException {@link Reason#LIMITS_BODY} above {@code max} bytes, {@link Reason#HOP_UNAVAILABLE}
+   *     when {@code memory} is exhausted, {@link Reason#BODY_MALFORMED} when it ends early
+   * @throws IOException when the body cannot be read: broken framing, or the client went away
    */
-  public byte[] readBody(long max) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-      if (bytes.length > max) {
-        throw ChainException.of(Reason.LIMITS_BODY, "the request body is over " + max + " bytes");
-      }
-      return bytes;
-    }
+  public BodyMemory.Held readBody(long max, BodyMemory memory) throws IOException {
+    // Not closed here: closing drains what the client has not sent yet (the JDK reads up to 64 KiB),
+    // which would hold back the refusal of a declared oversize until the client sent or gave up.
+    // The exchange closes it after the answer is out.
+    return memory.read(exchange.getRequestBody(), JdkHttpExchange.declaredLength(exchange), max);
   }
 
   /** Whether a response has been sent (or is being sent). */
@@ -98,16 +95,28 @@ public final class EdgeExchange {
       }
     } catch (IOException e) {
       log.debug("chainmesh edge: the client went away before its answer was sent ({})", e.toString());
+    } catch (IndexOutOfBoundsException e) {
+      // Once the answer is out, the JDK server drains what is left of the request body; a chunk size
+      // that overflows its parser (8+ hex digits) makes that throw. The answer was flushed first.
+      log.debug("chainmesh edge: the request's chunked framing is broken; dropping the connection");
+      dropConnection = true;
     } finally {
       exchange.close();
     }
     return true;
   }
 
+  /**
+   * Whether the connection must be dropped rather than kept for another request: the request's
+   * framing broke the JDK server's own reading of it. The handler then throws, which is how the JDK
+   * server is told to close a connection.
+   */
+  public boolean dropConnection() {
+    return dropConnection;
+  }
+
   /** Sends {@code problem} as {@code application/problem+json}. */
   public boolean respond(ChainProblem problem) {
     return respond(problem.status(), ChainHeaders.PROBLEM_JSON, problem.toJson(), Map.of());
   }
-
-
 }

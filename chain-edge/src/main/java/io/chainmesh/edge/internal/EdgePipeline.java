@@ -14,6 +14,8 @@ import io.chainmesh.edge.ProofOfTransit;
 import io.chainmesh.edge.TransitPolicy;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.MediaTypeHeader;
 import io.chainmesh.http.internal.StaleConnectionCheck;
 import io.chainmesh.http.internal.TraceContext;
 import java.io.IOException;
@@ -66,18 +68,27 @@ public final class EdgePipeline {
    * @param transitPolicy what happens to an answer without proof of transit
    * @param asyncTimeout the longest a parked request waits
    * @param maxBodyBytes the largest request, answer or reply body held in memory
+   * @param bodyMemory the budget every body the edge holds in memory counts against
    * @param maxLifetime the longest descriptor lifetime accepted on returned routes
    * @param clock issue times and deadlines
    */
   public record Settings(ChainCodec codec, KeySource keys, DecodeLimits limits, OkHttpClient http, String nodeId,
       Segment replyTo, boolean exposeRoute, TransitPolicy transitPolicy, Duration asyncTimeout, long maxBodyBytes,
-      Duration maxLifetime, Clock clock) {}
+      BodyMemory bodyMemory, Duration maxLifetime, Clock clock) {}
 
   /** The catalogue in force and the resolver that goes with it, read once per request. */
   public record Routing(CompiledCatalogue catalogue, SegmentResolver resolver) {}
 
-  /** A chain's answer as it came back: from the first hop (sync) or a reply delivery (async). */
-  public record Answer(int status, String contentType, byte[] body, String route) {}
+  /**
+   * A chain's answer as it came back: from the first hop (sync) or a reply delivery (async). Closing
+   * it gives its body's memory back.
+   */
+  public record Answer(int status, String contentType, BodyMemory.Held body, String route) implements AutoCloseable {
+    @Override
+    public void close() {
+      body.close();
+    }
+  }
 
   /**
    * How long past a chain's deadline the edge still waits for the chain's answer. Every hop gives up
@@ -109,17 +120,28 @@ public final class EdgePipeline {
           + excerpt(client.method()) + " " + excerpt(client.rawPath())).hop(settings.nodeId()).build());
       return;
     }
-    byte[] body;
+    MediaType type;
+    BodyMemory.Held body;
     try {
-      body = client.readBody(settings.maxBodyBytes());
+      // Both decided before anything is reserved or sent: a client's mistakes are 4xx, never a 500.
+      type = MediaTypeHeader.parse(client.header("Content-Type"));
+      body = client.readBody(settings.maxBodyBytes(), settings.bodyMemory());
     } catch (ChainException e) {
       client.respond(ChainProblem.builder(e).hop(settings.nodeId()).build());
       return;
     } catch (IOException e) {
-      log.debug("chainmesh edge: the client went away while sending its request ({})", e.toString());
-      client.respond(500, null, new byte[0], Map.of());
+      log.debug("chainmesh edge: the request body could not be read ({})", e.toString());
+      client.respond(ChainProblem.builder(Reason.BODY_MALFORMED, "the request body could not be read: its framing"
+          + " is broken or the connection ended").hop(settings.nodeId()).build());
       return;
     }
+    try (body) {
+      start(client, match, current, type, body.bytes(), startNanos);
+    }
+  }
+
+  private void start(EdgeExchange client, CompiledCatalogue.Match match, Routing current, MediaType type, byte[] body,
+      long startNanos) {
     ChainEntry entry = match.entry();
     ChainDescriptor issued;
     String header;
@@ -139,7 +161,7 @@ public final class EdgePipeline {
       return;
     }
     TraceContext trace = TraceContext.childOf(client.header("traceparent"), client.header("tracestate"));
-    Request request = firstHopRequest(first, header, body, client.header("Content-Type"), trace);
+    Request request = firstHopRequest(first, header, body, type, trace);
     counters.chainsStarted.incrementAndGet();
     if (issued.returnMode() == ReturnMode.ASYNC) {
       startAsync(client, issued, request, trace, startNanos);
@@ -159,7 +181,9 @@ public final class EdgePipeline {
       client.respond(problemAt(e, issued));
       return;
     }
-    answer(client, issued, answer, trace, startNanos);
+    try (answer) {
+      answer(client, issued, answer, trace, startNanos);
+    }
   }
 
   private void startAsync(EdgeExchange client, ChainDescriptor issued, Request request, TraceContext trace,
@@ -178,24 +202,36 @@ public final class EdgePipeline {
           + " replies; try again later").chainId(issued.chainId().toHex()).hop(settings.nodeId()).build());
       return;
     }
-    Answer answer;
+    boolean accepted = false;
     try {
-      answer = send(issued, request);
-    } catch (ChainException e) {
-      if (parked.claim(p)) {
-        log.warn("chainmesh edge: asynchronous chain {} could not reach its first hop: {}", issued.chainId(),
-            e.getMessage());
-        client.respond(problemAt(e, issued));
+      Answer answer;
+      try {
+        answer = send(issued, request);
+      } catch (ChainException e) {
+        if (parked.claim(p)) {
+          log.warn("chainmesh edge: asynchronous chain {} could not reach its first hop: {}", issued.chainId(),
+              e.getMessage());
+          client.respond(problemAt(e, issued));
+        }
+        return;
       }
-      return;
-    }
-    if (answer.status() == 202) {
-      log.debug("chainmesh edge: chain {} accepted; waiting up to {} for its reply", issued.chainId(), timeout);
-      return;
-    }
-    // The first hop answered itself instead of accepting: a refusal. That is the chain's answer.
-    if (parked.claim(p)) {
-      answer(client, issued, answer, trace, startNanos);
+      try (answer) {
+        if (answer.status() == 202) {
+          accepted = true;
+          log.debug("chainmesh edge: chain {} accepted; waiting up to {} for its reply", issued.chainId(), timeout);
+          return;
+        }
+        // The first hop answered itself instead of accepting: a refusal. That is the chain's answer.
+        if (parked.claim(p)) {
+          answer(client, issued, answer, trace, startNanos);
+        }
+      }
+    } finally {
+      if (!accepted) {
+        // Whatever failed (an unexpected exception included), the slot is not left behind: only an
+        // accepted chain waits for its reply or timeout to release it.
+        parked.claim(p);
+      }
     }
   }
 
@@ -208,7 +244,7 @@ public final class EdgePipeline {
         .chainId(issued.chainId().toHex()).hop(settings.nodeId()).build());
   }
 
-  /** Answers a parked client whose reply {@link ReplyIntake} verified and claimed. */
+  /** Answers a parked client whose reply {@link ReplyIntake} verified and claimed; the caller closes {@code answer}. */
   void deliver(ParkedChains.Parked p, Answer answer) {
     answer(p.client(), p.issued(), answer, p.trace(), p.startNanos());
   }
@@ -260,7 +296,7 @@ public final class EdgePipeline {
     if (settings.exposeRoute() && route != null) {
       headers.put(ChainHeaders.ROUTE, answer.route());
     }
-    client.respond(answer.status(), answer.contentType(), answer.body(), headers);
+    client.respond(answer.status(), answer.contentType(), answer.body().bytes(), headers);
   }
 
   /**
@@ -273,9 +309,8 @@ public final class EdgePipeline {
     return settings.codec().decode(header, asOf);
   }
 
-  private Request firstHopRequest(URI first, String descriptorHeader, byte[] body, String contentType,
+  private Request firstHopRequest(URI first, String descriptorHeader, byte[] body, MediaType type,
       TraceContext trace) {
-    MediaType type = contentType == null ? null : MediaType.parse(contentType);
     Request.Builder b = new Request.Builder()
         .url(HttpUrl.get(first.toString()))
         .post(RequestBody.create(body, type))
@@ -298,7 +333,7 @@ public final class EdgePipeline {
           call.timeout().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
         }
         try (Response response = call.execute()) {
-          byte[] body = readBounded(response);
+          BodyMemory.Held body = readBounded(response);
           return new Answer(response.code(), response.header("Content-Type"), body, response.header(ChainHeaders.ROUTE));
         }
       });
@@ -315,17 +350,19 @@ public final class EdgePipeline {
     }
   }
 
-  private byte[] readBounded(Response response) throws IOException {
-    if (response.body() == null) {
-      return new byte[0];
-    }
+  /** The answer's body, held in the edge's body memory. */
+  private BodyMemory.Held readBounded(Response response) throws IOException {
     long max = settings.maxBodyBytes();
     try (InputStream in = response.body().byteStream()) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-      if (bytes.length > max) {
+      return settings.bodyMemory().read(in, response.body().contentLength(), max);
+    } catch (ChainException e) {
+      if (e.reason() == Reason.LIMITS_BODY) {
         throw ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, "the chain's answer is over " + max + " bytes");
       }
-      return bytes;
+      if (e.reason() == Reason.BODY_MALFORMED) {
+        throw ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, "the chain's answer ended before its declared length");
+      }
+      throw e; // the edge's body memory is full: hop.unavailable
     }
   }
 

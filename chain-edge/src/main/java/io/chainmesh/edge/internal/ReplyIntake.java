@@ -6,6 +6,7 @@ import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.Reason;
 import io.chainmesh.core.ReturnMode;
 import io.chainmesh.http.ChainProblem;
+import io.chainmesh.http.internal.BodyMemory;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -87,18 +88,22 @@ public final class ReplyIntake {
       unmatched(delivery, verified);
       return;
     }
-    byte[] body;
+    BodyMemory.Held body;
     try {
-      body = delivery.readBody(settings.maxBodyBytes());
+      body = delivery.readBody(settings.maxBodyBytes(), settings.bodyMemory());
     } catch (ChainException e) {
-      // Too large to hold: the waiting client gets a problem instead, so it does not wait in vain.
+      // Too large to hold, broken off, or no memory for it now: the waiting client gets a problem
+      // instead, so it does not wait in vain.
       if (parked.claim(waiting)) {
         counters.repliesAccepted.incrementAndGet();
         delivery.respond(ChainProblem.builder(e).hop(settings.nodeId()).build());
-        pipeline.deliver(waiting, new EdgePipeline.Answer(502, ChainHeaders.PROBLEM_JSON,
-            ChainProblem.builder(Reason.NEXT_HOP_BAD_RESPONSE, "the chain's reply is over "
-                + settings.maxBodyBytes() + " bytes").chainId(verified.chainId().toHex()).hop(settings.nodeId())
-                .build().toJson(), null));
+        ChainProblem problem = ChainProblem.builder(e.reason() == Reason.HOP_UNAVAILABLE ? e
+                : ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, e.reason() == Reason.LIMITS_BODY
+                    ? "the chain's reply is over " + settings.maxBodyBytes() + " bytes"
+                    : "the chain's reply ended before its declared length"))
+            .chainId(verified.chainId().toHex()).hop(settings.nodeId()).build();
+        pipeline.deliver(waiting, new EdgePipeline.Answer(problem.status(), ChainHeaders.PROBLEM_JSON,
+            BodyMemory.Held.uncounted(problem.toJson()), null));
       } else {
         unmatched(delivery, verified);
       }
@@ -108,13 +113,15 @@ public final class ReplyIntake {
       delivery.respond(400, null, new byte[0], Map.of());
       return;
     }
-    if (!parked.claim(waiting)) {
-      unmatched(delivery, verified);
-      return;
+    try (EdgePipeline.Answer answer = new EdgePipeline.Answer(status, delivery.header("Content-Type"), body, route)) {
+      if (!parked.claim(waiting)) {
+        unmatched(delivery, verified);
+        return;
+      }
+      counters.repliesAccepted.incrementAndGet();
+      delivery.respond(204, null, new byte[0], Map.of());
+      pipeline.deliver(waiting, answer);
     }
-    counters.repliesAccepted.incrementAndGet();
-    delivery.respond(204, null, new byte[0], Map.of());
-    pipeline.deliver(waiting, new EdgePipeline.Answer(status, delivery.header("Content-Type"), body, route));
   }
 
   private void forged(EdgeExchange delivery, ChainException e) {

@@ -28,6 +28,7 @@ final class Hop implements Forwarder {
   private final long startNanos;
   private ChainDescriptor working;
   private byte[] bufferedBody;
+  private BodyMemory.Held heldBody;
   private boolean handlerRan;
   private ChainReply forwardReply;
   private InputStream requestStream;
@@ -110,7 +111,12 @@ final class Hop implements Forwarder {
 
   private byte[] readBody(HopExchange ex) {
     if (bufferedBody == null) {
-      bufferedBody = BufferedExchange.readBounded(ex, openBody(ex), pipeline.maxBodyBytes());
+      if (ex instanceof BufferedExchange taken) {
+        bufferedBody = taken.bytes(); // an accepted asynchronous request: in memory already, and counted
+      } else {
+        heldBody = BufferedExchange.readBounded(ex, openBody(ex), pipeline.maxBodyBytes(), pipeline.bodyMemory());
+        bufferedBody = heldBody.bytes();
+      }
     }
     return bufferedBody;
   }
@@ -217,8 +223,12 @@ final class Hop implements Forwarder {
     return Outgoing.stream(200, type, null, openBody(ex), ex.contentLength(), null);
   }
 
-  /** Drops the reference to the request body; the door closes the exchange. */
+  /** Drops the request body and gives its memory back; the door closes the exchange. */
   void releaseRequest() {
+    if (heldBody != null) {
+      heldBody.close();
+      heldBody = null;
+    }
     bufferedBody = null;
     requestStream = null;
   }

@@ -59,6 +59,7 @@ public final class HopPipeline {
   private final NextHopClient nextHop;
   private final BodyCodec bodyCodec;
   private final long maxBodyBytes;
+  private final BodyMemory bodyMemory;
   private final String nodeId;
   private final Clock clock;
   private final Executor asyncExecutor;
@@ -71,7 +72,8 @@ public final class HopPipeline {
    * names; {@code replayGuard} is null for none.
    */
   public HopPipeline(ChainCodec codec, FunctionTable functions, Set<String> serviceNames, SegmentResolver resolver,
-      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, String nodeId, Executor asyncExecutor,
+      NextHopClient nextHop, BodyCodec bodyCodec, long maxBodyBytes, BodyMemory bodyMemory,
+      String nodeId, Executor asyncExecutor,
       ReplayGuard replayGuard) {
     this.codec = codec;
     this.functions = functions;
@@ -80,6 +82,7 @@ public final class HopPipeline {
     this.nextHop = nextHop;
     this.bodyCodec = bodyCodec;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyMemory = bodyMemory;
     this.nodeId = nodeId;
     this.asyncExecutor = asyncExecutor;
     this.clock = codec.clock();
@@ -89,6 +92,11 @@ public final class HopPipeline {
   /** The node id written into route records and problem documents. */
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Bytes of bodies held now against this pipeline's body memory. */
+  public long bodyBytesHeld() {
+    return bodyMemory.held();
   }
 
   /** Results of asynchronous chains that could not be delivered to their reply-to target. */
@@ -138,6 +146,7 @@ public final class HopPipeline {
       HandlerMethod handler;
       try {
         handler = accept(descriptor);
+        MediaTypeHeader.parse(exchange.header("Content-Type")); // one this hop could not send on is refused now
       } catch (ChainException e) {
         return refusedVerified(e, descriptor);
       }
@@ -182,7 +191,7 @@ public final class HopPipeline {
       TraceContext trace, Instant start, long startNanos) {
     BufferedExchange taken;
     try {
-      taken = BufferedExchange.read(exchange, maxBodyBytes);
+      taken = BufferedExchange.read(exchange, maxBodyBytes, bodyMemory);
     } catch (ChainException e) {
       return refusedVerified(e, descriptor);
     }
@@ -196,10 +205,12 @@ public final class HopPipeline {
           log.error("chainmesh hop {}: chain {} failed unexpectedly after it was accepted", nodeId,
               descriptor.chainId(), e);
         } finally {
+          taken.release();
           clearMdc();
         }
       });
     } catch (RejectedExecutionException e) {
+      taken.release();
       return refusedVerified(ChainException.of(Reason.HOP_UNAVAILABLE,
           "this hop is at its limit of asynchronous chains in progress"), descriptor);
     }
@@ -491,6 +502,10 @@ public final class HopPipeline {
 
   long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  BodyMemory bodyMemory() {
+    return bodyMemory;
   }
 
   Clock clock() {

@@ -29,6 +29,15 @@ public final class JdkHttpExchange implements HopExchange {
 
   @Override
   public long contentLength() {
+    return declaredLength(exchange);
+  }
+
+  /**
+   * The body length {@code exchange}'s framing declares, or -1 when unknown (chunked). The JDK server
+   * refuses, before any handler runs, a request whose {@code Content-Length} is not one decimal number
+   * or comes with {@code Transfer-Encoding}.
+   */
+  public static long declaredLength(HttpExchange exchange) {
     String value = exchange.getRequestHeaders().getFirst("Content-Length");
     if (value == null) {
       return -1;
@@ -58,8 +67,13 @@ public final class JdkHttpExchange implements HopExchange {
     }
     long length = response.length();
     boolean noBody = length == 0 || response.status() == 204 || response.status() == 304;
-    // JDK HttpServer: -1 means no body, 0 means chunked.
-    exchange.sendResponseHeaders(response.status(), noBody ? -1 : (length < 0 ? 0 : length));
+    try {
+      // JDK HttpServer: -1 means no body, 0 means chunked.
+      exchange.sendResponseHeaders(response.status(), noBody ? -1 : (length < 0 ? 0 : length));
+    } catch (IndexOutOfBoundsException e) {
+      brokenRequestFraming(response);
+      return;
+    }
     if (noBody) {
       response.close();
       return;
@@ -73,13 +87,28 @@ public final class JdkHttpExchange implements HopExchange {
       cutOff = true;
       throw e;
     }
-    out.close();
+    try {
+      out.close();
+    } catch (IndexOutOfBoundsException e) {
+      brokenRequestFraming(response);
+    }
+  }
+
+  /**
+   * Once the answer is out, the JDK server drains what is left of the request body; a chunk size that
+   * overflows its parser (8+ hex digits) makes that throw. The answer was flushed first: the
+   * connection is dropped, as for a cut-off answer.
+   */
+  private void brokenRequestFraming(Outgoing response) {
+    response.close();
+    cutOff = true;
   }
 
   /**
    * Whether the answer broke off after its head was sent (the next hop or the caller failed
-   * mid-body). The exchange must then not be closed normally but the connection dropped, so the
-   * caller sees a failed read rather than a short answer or a wait for bytes that never come.
+   * mid-body), or the request's broken framing broke the server's reading of it. The exchange must
+   * then not be closed normally but the connection dropped, so the caller sees a failed read rather
+   * than a short answer or a wait for bytes that never come.
    */
   public boolean cutOff() {
     return cutOff;

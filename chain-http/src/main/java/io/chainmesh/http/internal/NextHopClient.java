@@ -37,7 +37,7 @@ public final class NextHopClient {
   private final Clock clock;
   // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
   private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
-  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
+  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaTypeHeader::parse, 64);
 
   /** A client over {@code client}'s pool and dispatcher. */
   public NextHopClient(OkHttpClient client, RetryPolicy retries, Clock clock) {
@@ -52,13 +52,20 @@ public final class NextHopClient {
    * @param deadline the chain's deadline, or null
    * @param idempotentService the service name used to decide on retries after the request left
    * @throws ChainException {@code next_hop.unreachable}, {@code next_hop.timeout} or
-   *     {@code deadline.exceeded}
+   *     {@code deadline.exceeded}; {@code body.malformed} for a content type that cannot be sent
    */
   public Response post(URI url, String descriptorHeader, String routeHeader, String replyStatus, TraceContext trace,
       Outgoing body, Instant deadline, String idempotentService) {
     HttpUrl httpUrl = urls.get(url.toString());
     String contentType = body.contentType();
-    OneShotBody requestBody = new OneShotBody(body, contentType == null ? null : mediaTypes.get(contentType));
+    MediaType mediaType;
+    try {
+      mediaType = contentType == null ? null : mediaTypes.get(contentType);
+    } catch (ChainException e) {
+      body.close();
+      throw e;
+    }
+    OneShotBody requestBody = new OneShotBody(body, mediaType);
     Request.Builder request = new Request.Builder().url(httpUrl).post(requestBody);
     if (descriptorHeader != null) {
       request.header(ChainHeaders.DESCRIPTOR, descriptorHeader);

@@ -105,6 +105,11 @@ final class AttackTarget implements AutoCloseable {
       """;
 
   private static final Pattern STACK_FRAME = Pattern.compile("\\bat [a-z][\\w$]*(\\.[\\w$]+)+\\(");
+  /** A Java exception or error class name, with or without its package. */
+  private static final Pattern THROWABLE_NAME = Pattern.compile("[A-Z][A-Za-z0-9$]*(Exception|Error)\\b");
+  /** A package name of the platform or of a library the servers run on. */
+  private static final Pattern PACKAGE_NAME =
+      Pattern.compile("\\b(java|javax|jdk|sun|com\\.sun|okhttp3|okio|tools\\.jackson|io\\.chainmesh)\\.[a-z]");
 
   /** How the fake first hop {@code skipper} answers: a hop that tries to skip the rest of its chain. */
   enum Skip {
@@ -316,11 +321,14 @@ final class AttackTarget implements AutoCloseable {
       b.addHeader(headers[i], headers[i + 1]);
     }
     b.post(RequestBody.create(body, contentType == null ? null : MediaType.get(contentType)));
+    Answer answer;
     try (Response r = http.newCall(b.build()).execute()) {
-      return new Answer(r.code(), r.headers(), r.body() == null ? "" : r.body().string(), descriptorHeader);
+      answer = new Answer(r.code(), r.headers(), r.body() == null ? "" : r.body().string(), descriptorHeader);
     } catch (IOException e) {
       throw new UncheckedIOException("the request to " + uri.getPath() + " failed", e);
     }
+    assertLeaksNothing(answer); // every answer, not only refusals
+    return answer;
   }
 
   /**
@@ -345,11 +353,23 @@ final class AttackTarget implements AutoCloseable {
     assertLeaksNothing(answer);
   }
 
+  /**
+   * Asserts an answer (head and body, whatever its status or type) shows nothing of the server's
+   * insides: no exception or error class, stack frame, Java package name, or the JDK server's own
+   * HTML error page. Every answer this suite reads goes through here.
+   */
+  static void assertShowsNoInternals(String answer) {
+    assertFalse(answer.contains("Exception"), () -> "exception name in " + answer);
+    assertFalse(THROWABLE_NAME.matcher(answer).find(), () -> "exception or error class in " + answer);
+    assertFalse(STACK_FRAME.matcher(answer).find(), () -> "stack frame in " + answer);
+    assertFalse(PACKAGE_NAME.matcher(answer).find(), () -> "Java package name in " + answer);
+    assertFalse(answer.contains("<h1>"), () -> "the JDK server's own error page in " + answer);
+  }
+
   /** Asserts the body shows no stack trace, key material, MAC, the header sent, or internal address. */
   void assertLeaksNothing(Answer answer) {
     String body = answer.body();
-    assertFalse(body.contains("Exception"), () -> "exception name in " + body);
-    assertFalse(STACK_FRAME.matcher(body).find(), () -> "stack frame in " + body);
+    assertShowsNoInternals(answer.headers() + "\r\n" + body);
     for (String secret : secrets) {
       assertFalse(body.contains(secret), () -> "key material in " + body);
     }
