@@ -17,8 +17,9 @@ module io.chainmesh.core {
   requires org.slf4j;
 
   exports io.chainmesh.core;
-  // The command line shares the edge's option and duration parsing (issue 14: one of each).
+  // Syntax rules, the duration grammar and the command-line parser are shared with the edge and chain-cli.
   exports io.chainmesh.core.internal to io.chainmesh.http, io.chainmesh.edge, io.chainmesh.cli;
+  exports io.chainmesh.core.internal.commandline to io.chainmesh.edge, io.chainmesh.cli;
 
   opens io.chainmesh.core.internal.proto to com.google.protobuf;
 }

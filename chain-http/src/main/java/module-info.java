@@ -25,7 +25,6 @@ module io.chainmesh.http {
   requires static jakarta.servlet;
 
   exports io.chainmesh.http;
-  // The edge runs the same hop machinery (forwarding, threads, trace context, server defaults); the
-  // command line shares the option and duration parsing with the edge.
-  exports io.chainmesh.http.internal to io.chainmesh.edge, io.chainmesh.cli;
+  // The edge runs the same hop machinery (forwarding, threads, admission, body memory, trace context).
+  exports io.chainmesh.http.internal to io.chainmesh.edge;
 }

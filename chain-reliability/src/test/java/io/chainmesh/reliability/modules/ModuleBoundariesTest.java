@@ -92,8 +92,9 @@ class ModuleBoundariesTest {
   @Test
   void internalPackagesAreExportedOnlyToTheChainmeshModulesBuiltOnThem() {
     Map<String, Map<String, Set<String>>> expected = Map.of(
-        CORE, Map.of("io.chainmesh.core.internal", Set.of(HTTP, EDGE, CLI)),
-        HTTP, Map.of("io.chainmesh.http.internal", Set.of(EDGE, CLI)),
+        CORE, Map.of("io.chainmesh.core.internal", Set.of(HTTP, EDGE, CLI),
+            "io.chainmesh.core.internal.commandline", Set.of(EDGE, CLI)),
+        HTTP, Map.of("io.chainmesh.http.internal", Set.of(EDGE)),
         EDGE, Map.of(),
         CLI, Map.of(),
         EXAMPLES, Map.of());
