@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class KeyRing implements KeySource {
   private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
   private static final int MAX_KEY_ID = 64;
+  /** Fewest different byte values a secret must hold: a random one of 32 bytes holds about 30. */
+  private static final int MIN_DISTINCT_BYTES = 16;
 
   /** How to make a key, named by every message that refuses one. */
   private static final String KEYGEN = "chain-cli keygen (java -jar chain-cli.jar keygen <key-id>)";
@@ -275,8 +278,15 @@ public final class KeyRing implements KeySource {
           }
           String id = token.substring(0, colon);
           byte[] secret;
+          String encoded = token.substring(colon + 1);
+          if (encoded.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            // A hex text read as base64url gives other bytes, and a hex secret printed in a document
+            // would pass the published-key check that way.
+            throw new IllegalArgumentException(source + ": the secret of entry " + entry + " (key id "
+                + Syntax.describeToken(id) + ") is written in hex; key ring text holds base64url secrets,"
+                + " as " + KEYGEN + " prints them");
+          }
           try {
-            String encoded = token.substring(colon + 1);
             secret = encoded.indexOf('+') >= 0 || encoded.indexOf('/') >= 0
                 ? Base64.getDecoder().decode(encoded)
                 : Base64.getUrlDecoder().decode(encoded);
@@ -316,6 +326,12 @@ public final class KeyRing implements KeySource {
       }
       if (keys.containsKey(id)) {
         throw new IllegalArgumentException("key id " + id + " is given twice");
+      }
+      long distinct = IntStream.range(0, secret.length).map(i -> secret[i] & 0xff).distinct().count();
+      if (distinct < MIN_DISTINCT_BYTES) {
+        // 32 random bytes hold about 30 different values; fewer than 16 is a made-up key, not a random one.
+        throw new IllegalArgumentException("key " + id + " is not random: its " + secret.length + " bytes hold only "
+            + distinct + " different values; make one with " + KEYGEN);
       }
       boolean published = PublishedKeys.contains(secret);
       if (published && !publishedKeysAllowed) {

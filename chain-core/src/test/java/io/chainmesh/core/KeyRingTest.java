@@ -39,7 +39,8 @@ class KeyRingTest {
   private static byte[] highSecret() {
     byte[] s = new byte[33];
     for (int i = 0; i < s.length; i++) {
-      s[i] = (byte) (i % 2 == 0 ? 0xff : 0xfb);
+      // High bytes, so the encodings hold '-', '_', '+' and '/'; 17 different values, as a key needs.
+      s[i] = (byte) (i % 2 == 0 ? 0xff - (i / 2 % 16) : 0xfb);
     }
     return s;
   }
@@ -251,6 +252,39 @@ class KeyRingTest {
     }
 
     @Test
+    void publishedKeyWithZeroBytesAppendedIsTheSameHmacKeyAndIsRefused() {
+      for (int length : new int[] {33, 64}) {
+        byte[] padded = Arrays.copyOf(VECTOR_K1, length);
+        assertRefusedAsPublished("k1",
+            padded, assertThrows(IllegalArgumentException.class, () -> KeyRing.builder().addKey("k1", padded)));
+      }
+    }
+
+    @Test
+    void secretWrittenInHexIsRefusedSayingTheTextIsBase64url() {
+      String hex = HexFormat.of().formatHex(VECTOR_K1);
+
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyRing.parse("k1:" + hex));
+
+      assertTrue(e.getMessage().contains("written in hex") && e.getMessage().contains("chain-cli keygen"),
+          e.getMessage());
+      assertFalse(e.getMessage().contains(hex), e.getMessage());
+    }
+
+    @Test
+    void secretThatIsNotRandomIsRefused() {
+      byte[] zeros = new byte[32];
+      byte[] letters = "abcdabcdabcdabcdabcdabcdabcdabcd".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+      for (byte[] weak : List.of(zeros, letters)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> KeyRing.builder().addKey("k1", weak));
+        assertTrue(e.getMessage().contains("is not random") && e.getMessage().contains("chain-cli keygen"),
+            e.getMessage());
+      }
+    }
+
+    @Test
     void rotatingInAPublishedKeyIsRefused() {
       assertRefusedAsPublished("k9", VECTOR_K1,
           assertThrows(IllegalArgumentException.class, () -> ring().withKey("k9", VECTOR_K1)));
@@ -339,8 +373,8 @@ class KeyRingTest {
     void refusesSecretShorterThan32Bytes() {
       KeyRing.Builder b = KeyRing.builder();
 
-      assertThrows(IllegalArgumentException.class, () -> b.addKey("k1", new byte[31]));
-      b.addKey("k1", new byte[32]);
+      assertThrows(IllegalArgumentException.class, () -> b.addKey("k1", Arrays.copyOf(SECRET_1, 31)));
+      b.addKey("k1", Arrays.copyOf(SECRET_1, 32));
     }
 
     @Test

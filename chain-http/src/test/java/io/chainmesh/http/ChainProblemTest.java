@@ -157,7 +157,7 @@ class ChainProblemTest {
   void refusesDescriptorSignedWithUnknownKeyWithoutRunningHandler() {
     Pricing pricing = new Pricing();
     serve("n1", pricing);
-    KeyRing stranger = KeyRing.builder().addKey("stranger-key", new byte[32]).build();
+    KeyRing stranger = KeyRing.builder().addKey("stranger-key", randomSecret()).build();
 
     ChainResponse answer;
     try (ChainClient client = ChainClient.builder(stranger, chains.resolver()).httpClient(chains.http()).build()) {
@@ -173,7 +173,7 @@ class ChainProblemTest {
   void refusesBadMacWithoutRunningHandler() {
     Pricing pricing = new Pricing();
     serve("n1", pricing);
-    KeyRing forger = KeyRing.builder().addKey(TestChains.KEY_ID, new byte[32]).build();
+    KeyRing forger = KeyRing.builder().addKey(TestChains.KEY_ID, randomSecret()).build();
 
     ChainResponse answer;
     try (ChainClient client = ChainClient.builder(forger, chains.resolver()).httpClient(chains.http()).build()) {
@@ -516,5 +516,11 @@ class ChainProblemTest {
     for (int port : ports) {
       assertFalse(withoutChainId.contains(Integer.toString(port)), () -> "problem document names port " + port + ": " + text);
     }
+  }
+
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    return secret;
   }
 }

@@ -1,6 +1,7 @@
 package io.chainmesh.core.internal;
 
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
@@ -22,9 +23,28 @@ public final class PublishedKeys {
 
   private PublishedKeys() {}
 
-  /** Whether {@code secret} is one the project publishes. Runs when a key is loaded, never per request. */
+  /** HMAC-SHA256's block size: a shorter key is padded with zero bytes to it. */
+  private static final int HMAC_BLOCK = 64;
+
+  /**
+   * Whether {@code secret} is one the project publishes, or the same HMAC key written longer: HMAC
+   * pads a key of at most {@value #HMAC_BLOCK} bytes with zeros, so a published key with zero bytes
+   * appended signs exactly as the published one does. Runs when a key is loaded, never per request.
+   */
   public static boolean contains(byte[] secret) {
-    return SHA256.contains(sha256Hex(secret));
+    return SHA256.contains(sha256Hex(hmacEquivalent(secret)));
+  }
+
+  /** {@code secret} without the trailing zero bytes HMAC would pad it with anyway. */
+  static byte[] hmacEquivalent(byte[] secret) {
+    if (secret.length > HMAC_BLOCK) {
+      return secret;
+    }
+    int end = secret.length;
+    while (end > 0 && secret[end - 1] == 0) {
+      end--;
+    }
+    return Arrays.copyOf(secret, end);
   }
 
   /** The lower-case hex SHA-256 of {@code secret}: how a published secret is named in this list. */

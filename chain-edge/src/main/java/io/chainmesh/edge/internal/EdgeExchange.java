@@ -9,6 +9,7 @@ import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.internal.RequestAdmission;
 import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.JdkHttpExchange;
+import io.chainmesh.http.internal.Outgoing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -90,7 +91,7 @@ public final class EdgeExchange {
       exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
       if (!noBody) {
         try (OutputStream os = exchange.getResponseBody()) {
-          os.write(body);
+          Outgoing.writeInSlices(os, body);
         }
       }
     } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.chainmesh.core.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,12 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>a declared length over the limit (or over the whole budget) is refused with
  *       {@code limits.body} before a byte is read;</li>
- *   <li>a declared length is reserved before reading, then read exactly (a body that ends early is
- *       {@code body.malformed});</li>
+ *   <li>a declared length of at most {@value #SMALL_BODY} bytes is reserved before reading, then read
+ *       exactly; a longer one is reserved as its bytes arrive, so that a client declaring a large body
+ *       and sending nothing holds nothing (a body that ends early is {@code body.malformed});</li>
  *   <li>a body of unknown length (chunked) reserves as it arrives, and is refused with
  *       {@code limits.body} one byte past the limit (or when it alone would need the whole budget);</li>
  *   <li>when the budget cannot cover a reservation the body is refused with {@code hop.unavailable}
- *       (503): the server is full for now, not the request wrong.</li>
+ *       (503): the server is full for now, not the request wrong;</li>
+ *   <li>a body over {@value #SMALL_BODY} bytes may use only three quarters of the budget: the rest is
+ *       kept for small bodies, so clients that stall large uploads cannot turn every ordinary request
+ *       away.</li>
  * </ol>
  * A {@link Held} body gives its bytes back to the budget when closed; every path must close it.
  *
@@ -34,14 +39,19 @@ public final class BodyMemory {
   /** First allocation for a body of unknown length; each next one doubles, up to {@link #MAX_CHUNK}. */
   static final int FIRST_CHUNK = 8 * 1024;
   static final int MAX_CHUNK = 1 << 20;
+  /** Bodies up to this size may use the whole budget; larger ones leave a quarter of it to them. */
+  static final int SMALL_BODY = 64 * 1024;
 
   private static final BodyMemory PROCESS_WIDE = new BodyMemory(Runtime.getRuntime().maxMemory() / HEAP_DIVISOR);
 
   private final long capacity;
+  /** What bodies over {@link #SMALL_BODY} may hold between them: three quarters of the budget. */
+  private final long largeCapacity;
   private final AtomicLong held = new AtomicLong();
 
   private BodyMemory(long capacity) {
     this.capacity = capacity;
+    this.largeCapacity = capacity - capacity / 4;
   }
 
   /** The budget every edge and hop of this process shares unless given its own: a quarter of the heap. */
@@ -83,15 +93,57 @@ public final class BodyMemory {
       throw ChainException.of(Reason.LIMITS_BODY, "the body is " + declared + " bytes; at most " + max
           + " are accepted");
     }
-    if (declared > capacity) {
+    if (declared > limitFor(declared)) {
       throw ChainException.of(Reason.LIMITS_BODY, "the body is " + declared + " bytes, more than this server"
           + " ever holds in memory");
     }
-    return declared >= 0 ? readDeclared(body, (int) declared) : readUnknown(body, max);
+    if (declared < 0) {
+      return readUnknown(body, max);
+    }
+    if (declared <= SMALL_BODY) {
+      return readDeclared(body, (int) declared);
+    }
+    return readDeclaredAsItArrives(body, (int) declared);
+  }
+
+  /**
+   * Reads a large declared body into an array that grows (doubling) as the bytes arrive, each growth
+   * reserved before it is allocated: a client that declares a large body and sends little holds
+   * little. While an array is copied into the next both are counted.
+   */
+  private Held readDeclaredAsItArrives(InputStream body, int declared) throws IOException {
+    byte[] bytes = new byte[0];
+    long reserved = 0;
+    int read = 0;
+    boolean kept = false;
+    try {
+      while (read < declared) {
+        int size = (int) Math.min(declared, Math.max(SMALL_BODY, 2L * bytes.length));
+        reserved += grow(reserved, size);
+        bytes = Arrays.copyOf(bytes, size);
+        release(reserved - size);
+        reserved = size;
+        int n = body.readNBytes(bytes, read, size - read);
+        read += n;
+        if (read < size) {
+          break;
+        }
+      }
+      if (read != declared) { // the sender stopped early: never use part of a body
+        throw ChainException.of(Reason.BODY_MALFORMED,
+            "the body ended after " + read + " of the " + declared + " bytes its Content-Length declares");
+      }
+      kept = true;
+      return new Held(this, bytes, declared);
+    } finally {
+      if (!kept) {
+        release(reserved);
+      }
+    }
   }
 
   private Held readDeclared(InputStream body, int declared) throws IOException {
-    reserve(declared);
+    reserve(declared, declared);
     boolean kept = false;
     try {
       byte[] bytes = new byte[declared];
@@ -152,11 +204,16 @@ public final class BodyMemory {
 
   /** Reserves {@code more} for a body that has {@code reserved} already; one that could never fit is too large. */
   private long grow(long reserved, long more) {
-    if (reserved + more > capacity) {
+    if (reserved + more > limitFor(reserved + more)) {
       throw ChainException.of(Reason.LIMITS_BODY, "the body is more than this server ever holds in memory");
     }
-    reserve(more);
+    reserve(more, reserved + more);
     return more;
+  }
+
+  /** The most that bodies of {@code bodySize}'s class may hold between them. */
+  private long limitFor(long bodySize) {
+    return bodySize <= SMALL_BODY ? capacity : largeCapacity;
   }
 
   /**
@@ -173,15 +230,18 @@ public final class BodyMemory {
   }
 
   /**
-   * Counts {@code bytes} against this budget, all or nothing.
+   * Counts {@code bytes} of a body that will then hold {@code bodySize} against this budget, all or
+   * nothing.
    *
-   * @throws ChainException {@code hop.unavailable} when the budget is exhausted
+   * @throws ChainException {@code hop.unavailable} when the budget (for a large body: its three
+   *     quarters) is exhausted
    */
-  void reserve(long bytes) {
+  void reserve(long bytes, long bodySize) {
+    long limit = limitFor(bodySize);
     long now;
     do {
       now = held.get();
-      if (now + bytes > capacity) {
+      if (now + bytes > limit) {
         throw ChainException.of(Reason.HOP_UNAVAILABLE,
             "this server holds as many bodies in memory as it may; try again shortly");
       }

@@ -12,6 +12,12 @@ public final class JdkServerDefaults {
    * slow-loris sender, trickling its headers a byte at a time, would hold a request thread forever.
    */
   public static final String MAX_REQUEST_SECONDS = "30";
+  /**
+   * Seconds a client has to take a whole answer before the server drops the connection
+   * ({@code sun.net.httpserver.maxRspTime}). The JDK's own default is no limit: a client that never
+   * reads a large answer would hold its request thread, its connection and the answer's memory forever.
+   */
+  public static final String MAX_RESPONSE_SECONDS = "60";
 
   private JdkServerDefaults() {}
 
@@ -20,6 +26,7 @@ public final class JdkServerDefaults {
     // Without it the server waits for Nagle's algorithm: ~40 ms per request.
     setIfAbsent("sun.net.httpserver.nodelay", "true");
     setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
   }
 
   private static void setIfAbsent(String name, String value) {

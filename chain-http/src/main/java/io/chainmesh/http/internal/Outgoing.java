@@ -75,7 +75,7 @@ public final class Outgoing {
   public void writeTo(OutputStream out) throws IOException {
     try {
       if (bytes != null) {
-        out.write(bytes);
+        writeInSlices(out, bytes);
       } else if (stream != null) {
         stream.transferTo(out);
       }
@@ -95,6 +95,21 @@ public final class Outgoing {
       }
     } catch (IOException ignored) {
       // Nothing to recover: the body is abandoned.
+    }
+  }
+
+  /** Largest single write of {@link #writeInSlices}. */
+  static final int WRITE_SLICE = 16 * 1024;
+
+  /**
+   * Writes {@code bytes} to {@code out} {@value #WRITE_SLICE} bytes at a time. The JDK server copies
+   * each write into a buffer of its own, sized to that write and kept for the connection: one write
+   * of a 16 MiB answer to a client that does not read would hold another 16 MiB, uncounted, for as
+   * long as the client stalls.
+   */
+  public static void writeInSlices(OutputStream out, byte[] bytes) throws IOException {
+    for (int at = 0; at < bytes.length; at += WRITE_SLICE) {
+      out.write(bytes, at, Math.min(WRITE_SLICE, bytes.length - at));
     }
   }
 }

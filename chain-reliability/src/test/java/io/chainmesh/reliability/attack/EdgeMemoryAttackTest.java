@@ -71,8 +71,8 @@ class EdgeMemoryAttackTest {
   }
 
   /**
-   * Eight uploads of bodies they never finish — declaring 1 MiB and sending 16 KiB, or sending
-   * 900 KiB of chunks — against a budget that fits four: at most four are held waiting for the rest;
+   * Eight uploads of bodies they never finish — declaring 1 MiB or chunked, sending 900 KiB — against
+   * a budget whose large-body share fits fewer than four: at most four are held waiting for the rest;
    * the others are refused at once with 503 and Retry-After (a refused chunked upload may find its
    * connection cut instead, when more of its body was in flight than the server drains). An honest
    * client is served meanwhile, and once the stalled uploads hang up the budget is back to 0 and a
@@ -82,7 +82,9 @@ class EdgeMemoryAttackTest {
   @ValueSource(strings = {"declared", "chunked"})
   void stalledUploadsBeyondTheBudgetAre503AndHonestClientsAreServed(String framing) throws IOException {
     boolean declared = framing.equals("declared");
-    byte[] part = new byte[declared ? 16 * 1024 : 900 * 1024];
+    // Each sends 900 KiB and stalls: a declared body is reserved as its bytes arrive, so the
+    // uploads must send to hold anything (HeadOnlyUploads... in HostileBudgetFindingsTest).
+    byte[] part = new byte[900 * 1024];
     java.util.Arrays.fill(part, (byte) 'x');
     List<RawHttp.Stalled> uploads = new ArrayList<>();
     try {
