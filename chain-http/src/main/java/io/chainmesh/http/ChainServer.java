@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * limit, so a slow-loris client trickling its headers would hold a request thread forever. The JDK
  * counts a request as sent once its body has been read to the end, so a function that takes no body
  * parameter and works longer than this limit is cut off too: raise the property for such functions.
+ *
+ * <p>And {@code sun.net.httpserver.maxRspTime=60} unless set: a client must take its whole answer
+ * within 60 s, or the connection is dropped; without it a client that never reads a large answer holds
+ * a request thread and the answer's memory forever. Raise it for answers streamed for longer.
  */
 public final class ChainServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainServer.class);
