@@ -8,13 +8,10 @@ import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
 import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.ChainSender;
-import io.chainmesh.http.internal.ParsedOnce;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -48,9 +45,6 @@ public final class ChainClient implements AutoCloseable {
   private final ChainSender sender;
   private final boolean ownsClient;
   private final long maxResponseBytes;
-  // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
-  private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
-  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
 
   private ChainClient(Builder b) {
     this.codec = ChainCodec.builder(b.keys).clock(b.clock).build();
@@ -77,21 +71,20 @@ public final class ChainClient implements AutoCloseable {
    * asynchronous chain, the first hop's {@code 202 Accepted}). The answer's route is verified
    * against the client's keys and the chain sent: see {@link ChainResponse#routeStatus()}.
    *
-   * <p>With a deadline, waits up to 500 ms past it ({@code ChainSender.DEADLINE_GRACE}): hops answer a passed deadline
-   * with a {@code deadline.exceeded} problem naming the segment the chain was waiting for, and
-   * that answer needs a moment to travel back.
+   * <p>With a deadline, waits up to 500 ms past it: hops answer a passed deadline with a
+   * {@code deadline.exceeded} problem naming the segment the chain was waiting for, and that answer
+   * needs a moment to travel back. The first hop is sent to once (a pooled connection it had closed
+   * is skipped): whether to start a chain again is the application's decision.
    *
    * @throws ChainException {@code segment.unresolvable} if the first segment cannot be resolved,
    *     {@code next_hop.unreachable} / {@code next_hop.timeout} / {@code deadline.exceeded} when the
    *     first hop cannot be reached in time, {@code next_hop.bad_response} if the answer is larger
-   *     than {@link Builder#maxResponseBytes} or ends before its declared length
+   *     than {@link Builder#maxResponseBytes} or is not HTTP, {@code body.malformed} for a
+   *     {@code contentType} that cannot be sent
    */
   public ChainResponse send(ChainDescriptor descriptor, byte[] body, String contentType) {
     URI first = resolver.resolve(descriptor.currentSegment());
-    MediaType mediaType = contentType == null ? null : mediaTypes.get(contentType);
-    Request request = new Request.Builder()
-        .url(urls.get(first.toString()))
-        .post(ChainSender.body(body, mediaType))
+    Request request = sender.post(first, ChainSender.body(body, sender.mediaType(contentType)))
         .tag(ChainDescriptor.class, descriptor)
         .build();
     Instant sentAt = codec.clock().instant();

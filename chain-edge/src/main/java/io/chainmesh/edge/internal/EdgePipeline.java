@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -300,9 +299,7 @@ public final class EdgePipeline {
 
   private Request firstHopRequest(URI first, String descriptorHeader, byte[] body, MediaType type,
       TraceContext trace) {
-    Request.Builder b = new Request.Builder()
-        .url(HttpUrl.get(first.toString()))
-        .post(ChainSender.body(body, type))
+    Request.Builder b = sender.post(first, ChainSender.body(body, type))
         .header(ChainHeaders.DESCRIPTOR, descriptorHeader)
         .header("traceparent", trace.traceparent());
     if (trace.tracestate() != null) {

@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -86,12 +88,29 @@ public final class ChainSender {
   private final OkHttpClient client;
   private final RetryPolicy retries;
   private final Clock clock;
+  // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
+  private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
+  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaTypeHeader::parse, 64);
 
   /** A sender over {@code client}'s pool and dispatcher, made a {@link ForwardingClient}. */
   public ChainSender(OkHttpClient client, RetryPolicy retries, Clock clock) {
     this.client = ForwardingClient.from(client);
     this.retries = retries;
     this.clock = clock;
+  }
+
+  /** A POST of {@code body} to {@code url}, for {@link #send}; the URL is parsed once per sender. */
+  public Request.Builder post(URI url, RequestBody body) {
+    return new Request.Builder().url(urls.get(url.toString())).post(body);
+  }
+
+  /**
+   * {@code contentType} parsed, once per sender; null for null.
+   *
+   * @throws ChainException {@code body.malformed} for a content type that cannot be sent
+   */
+  public MediaType mediaType(String contentType) {
+    return contentType == null ? null : mediaTypes.get(contentType);
   }
 
   /** A body of bytes, sent again as often as a retry needs. */
@@ -207,7 +226,7 @@ public final class ChainSender {
    *
    * @param deadline the chain's deadline, or null
    */
-  public ChainException failure(IOException e, Instant deadline) {
+  private ChainException failure(IOException e, Instant deadline) {
     if (deadline != null && clock.millis() >= deadline.toEpochMilli()) {
       return ChainException.caused(Reason.DEADLINE_EXCEEDED, "the chain's deadline passed before it was answered", e);
     }

@@ -6,8 +6,6 @@ import io.chainmesh.http.RetryPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -19,9 +17,6 @@ import okhttp3.Response;
  */
 public final class NextHopClient {
   private final ChainSender sender;
-  // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
-  private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
-  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaTypeHeader::parse, 64);
 
   /** A client over {@code client}'s pool and dispatcher. */
   public NextHopClient(OkHttpClient client, RetryPolicy retries, Clock clock) {
@@ -68,17 +63,14 @@ public final class NextHopClient {
   }
 
   private Request.Builder request(URI url, TraceContext trace, Outgoing body) {
-    MediaType mediaType;
-    HttpUrl httpUrl;
+    Request.Builder request;
     try {
-      httpUrl = urls.get(url.toString());
-      mediaType = body.contentType() == null ? null : mediaTypes.get(body.contentType());
-    } catch (ChainException e) {
+      request = sender.post(url, ChainSender.body(body, sender.mediaType(body.contentType())));
+    } catch (RuntimeException e) {
       body.close();
       throw e;
     }
-    Request.Builder request = new Request.Builder().url(httpUrl).post(ChainSender.body(body, mediaType))
-        .header("traceparent", trace.traceparent());
+    request.header("traceparent", trace.traceparent());
     if (trace.tracestate() != null) {
       request.header("tracestate", trace.tracestate());
     }
