@@ -155,7 +155,7 @@ public final class ChainSender {
       } catch (IOException e) {
         boolean neverSent = body != null && !body.started && isConnectFailure(e);
         boolean again = neverSent || (idempotent && body != null && body.repeatable());
-        if (again && attempt < retries.maxAttempts() && pause(backoff, 0, giveUpAt)) {
+        if (again && attempt < retries.maxAttempts() && fits(backoff, giveUpAt) && pause(backoff, 0)) {
           continue;
         }
         release(body);
@@ -164,24 +164,26 @@ public final class ChainSender {
       if (leg.retriesUnavailable && attempt < retries.maxAttempts() && body != null && body.repeatable()
           && (response.code() == 503 || (idempotent && response.code() >= 500))) {
         long retryAfter = retryAfterMillis(response);
-        if (retryAfter >= 0 && pause(backoff, retryAfter, giveUpAt)) {
-          response.close();
-          continue;
+        if (retryAfter >= 0 && fits(Math.max(backoff, retryAfter), giveUpAt)) {
+          response.close(); // its connection goes back to the pool before the pause
+          if (pause(backoff, retryAfter)) {
+            continue;
+          }
+          release(body);
+          throw ChainException.of(Reason.NEXT_HOP_UNREACHABLE, "interrupted while waiting to send again");
         }
       }
       return response;
     }
   }
 
-  /**
-   * Sleeps a jittered share of {@code ceiling} (at least {@code floor}) if the longest such pause
-   * still ends before {@code giveUpAt}; false, without sleeping, if it would not.
-   */
-  private boolean pause(long ceiling, long floor, long giveUpAt) {
-    long longest = Math.max(ceiling, floor);
-    if (giveUpAt != Long.MAX_VALUE && clock.millis() + longest >= giveUpAt) {
-      return false;
-    }
+  /** Whether a pause of up to {@code longest} ms still ends before {@code giveUpAt}. */
+  private boolean fits(long longest, long giveUpAt) {
+    return giveUpAt == Long.MAX_VALUE || clock.millis() + longest < giveUpAt;
+  }
+
+  /** Sleeps a jittered share of {@code ceiling}, at least {@code floor}; false if interrupted. */
+  private static boolean pause(long ceiling, long floor) {
     try {
       Thread.sleep(Math.max(floor, jittered(ceiling)));
       return true;
