@@ -6,29 +6,23 @@ import io.chainmesh.core.ChainException;
 import io.chainmesh.core.ChainHeaders;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.Reason;
-import io.chainmesh.http.internal.ParsedOnce;
-import io.chainmesh.http.internal.StaleConnectionCheck;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
+import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.ChainSender;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts chains from application code: signs a descriptor, sends the request to the first segment
- * (found by the resolver) and returns the answer with its verified record route. The building block
- * of an edge; thread-safe, share one.
+ * (found by the resolver) and returns the answer with its verified record route. Sends through the
+ * same {@code ChainSender} as hops and the edge, so a failure has the same reason code whoever meets
+ * it. Thread-safe, share one.
  *
  * <pre>{@code
  * ChainClient client = ChainClient.builder(keys, resolver).build();
@@ -38,18 +32,19 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ChainClient implements AutoCloseable {
-  /** How long past a chain's deadline {@link #send} waits for the hops' own deadline answer. */
-  private static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
+  /**
+   * Answers are handed to the application, which keeps them as long as it likes: no budget could
+   * know when they are released, so each is bounded by {@code maxResponseBytes} alone.
+   */
+  private static final BodyMemory ANSWERS = BodyMemory.ofCapacity(Long.MAX_VALUE);
   private static final Logger log = LoggerFactory.getLogger(ChainClient.class);
 
   private final ChainCodec codec;
   private final SegmentResolver resolver;
   private final OkHttpClient client;
+  private final ChainSender sender;
   private final boolean ownsClient;
   private final long maxResponseBytes;
-  // Keyed by the exact text: URI.equals ignores the case of %-escapes, which HttpUrl keeps.
-  private final ParsedOnce<String, HttpUrl> urls = new ParsedOnce<>(HttpUrl::get, 1024);
-  private final ParsedOnce<String, MediaType> mediaTypes = new ParsedOnce<>(MediaType::parse, 64);
 
   private ChainClient(Builder b) {
     this.codec = ChainCodec.builder(b.keys).clock(b.clock).build();
@@ -57,6 +52,7 @@ public final class ChainClient implements AutoCloseable {
     this.ownsClient = b.httpClient == null;
     OkHttpClient base = b.httpClient == null ? ChainHop.defaultHttpClient() : b.httpClient;
     this.client = ChainInterceptor.client(base, codec);
+    this.sender = new ChainSender(client, RetryPolicy.NONE, b.clock);
     this.maxResponseBytes = b.maxResponseBytes;
   }
 
@@ -75,81 +71,49 @@ public final class ChainClient implements AutoCloseable {
    * asynchronous chain, the first hop's {@code 202 Accepted}). The answer's route is verified
    * against the client's keys and the chain sent: see {@link ChainResponse#routeStatus()}.
    *
-   * <p>With a deadline, waits up to 500 ms past it: hops answer a passed deadline
-   * with a {@code deadline.exceeded} problem naming the segment the chain was waiting for, and
-   * that answer needs a moment to travel back.
+   * <p>With a deadline, waits up to 500 ms past it: hops answer a passed deadline with a
+   * {@code deadline.exceeded} problem naming the segment the chain was waiting for, and that answer
+   * needs a moment to travel back. The first hop is sent to once (a pooled connection it had closed
+   * is skipped): whether to start a chain again is the application's decision.
    *
    * @throws ChainException {@code segment.unresolvable} if the first segment cannot be resolved,
    *     {@code next_hop.unreachable} / {@code next_hop.timeout} / {@code deadline.exceeded} when the
-   *     first hop cannot be reached in time, {@code limits.body} if the answer is larger than allowed
+   *     first hop cannot be reached in time, {@code next_hop.bad_response} if the answer is larger
+   *     than {@link Builder#maxResponseBytes} or is not HTTP, {@code body.malformed} for a
+   *     {@code contentType} that cannot be sent
    */
   public ChainResponse send(ChainDescriptor descriptor, byte[] body, String contentType) {
     URI first = resolver.resolve(descriptor.currentSegment());
-    MediaType mediaType = contentType == null ? null : mediaTypes.get(contentType);
-    Request request = new Request.Builder()
-        .url(urls.get(first.toString()))
-        .post(RequestBody.create(body, mediaType))
+    Request request = sender.post(first, ChainSender.body(body, sender.mediaType(contentType)))
         .tag(ChainDescriptor.class, descriptor)
         .build();
-    java.time.Instant sentAt = codec.clock().instant();
-    try {
-      return StaleConnectionCheck.skippingClosed(() -> {
-        okhttp3.Call call = client.newCall(request);
-        descriptor.deadline().ifPresent(d -> call.timeout().timeout(
-            Math.max(1, Duration.between(codec.clock().instant(), d).plus(DEADLINE_GRACE).toMillis()),
-            TimeUnit.MILLISECONDS));
-        return execute(call, descriptor, sentAt);
-      });
-    } catch (InterruptedIOException e) {
-      throw ChainException.caused(descriptor.deadline().isPresent() ? Reason.DEADLINE_EXCEEDED
-          : Reason.NEXT_HOP_TIMEOUT, "the chain did not answer in time", e);
-    } catch (IOException e) {
-      throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the first hop could not be reached", e);
+    Instant sentAt = codec.clock().instant();
+    Instant deadline = descriptor.deadline().orElse(null);
+    Response response = sender.send(request, deadline, ChainSender.Leg.START, descriptor.currentSegment().service());
+    String route = response.header(ChainHeaders.ROUTE);
+    int status = response.code();
+    String type = response.header("Content-Type");
+    byte[] answer;
+    try (BodyMemory.Held held = sender.readAnswer(response, maxResponseBytes, ANSWERS, deadline)) {
+      answer = held.bytes();
     }
-  }
-
-  private ChainResponse execute(okhttp3.Call call, ChainDescriptor sent, java.time.Instant sentAt) throws IOException {
-    try (Response response = call.execute()) {
-      byte[] answer = readBounded(response);
-      String route = response.header(ChainHeaders.ROUTE);
-      ChainDescriptor verified = null;
-      Reason refusal = null;
-      if (route != null) {
-        try {
-          verified = verifiedRoute(route, sent, sentAt);
-        } catch (ChainException e) {
-          refusal = e.reason();
-          log.warn("chainmesh client: refused the {} header of chain {}'s answer: {}", ChainHeaders.ROUTE,
-              sent.chainId(), e.getMessage());
-        }
+    ChainDescriptor verified = null;
+    Reason refusal = null;
+    if (route != null) {
+      try {
+        verified = verifiedRoute(route, descriptor, sentAt);
+      } catch (ChainException e) {
+        refusal = e.reason();
+        log.warn("chainmesh client: refused the {} header of chain {}'s answer: {}", ChainHeaders.ROUTE,
+            descriptor.chainId(), e.getMessage());
       }
-      return new ChainResponse(response.code(), response.header("Content-Type"), answer, verified, refusal);
     }
+    return new ChainResponse(status, type, answer, verified, refusal);
   }
 
   /** {@link #send(ChainDescriptor, byte[], String)} with a UTF-8 text body. */
   public ChainResponse send(ChainDescriptor descriptor, String body, String contentType) {
     return send(descriptor, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), contentType);
-  }
-
-  private byte[] readBounded(Response response) throws IOException {
-    if (response.body() == null) {
-      return new byte[0];
-    }
-    long declared = response.body().contentLength();
-    if (declared > maxResponseBytes) {
-      throw ChainException.of(Reason.LIMITS_BODY, "the chain's answer is over " + maxResponseBytes + " bytes");
-    }
-    try (InputStream in = response.body().byteStream()) {
-      if (declared >= 0) {
-        return in.readNBytes((int) declared); // exactly the framed length: no 8 KiB buffer and copy
-      }
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
-      if (bytes.length > maxResponseBytes) {
-        throw ChainException.of(Reason.LIMITS_BODY, "the chain's answer is over " + maxResponseBytes + " bytes");
-      }
-      return bytes;
-    }
   }
 
   /**
@@ -159,7 +123,7 @@ public final class ChainClient implements AutoCloseable {
    *
    * @throws ChainException the codec's refusal, or {@code transit.unproven} for another chain's route
    */
-  private ChainDescriptor verifiedRoute(String header, ChainDescriptor sent, java.time.Instant sentAt) {
+  private ChainDescriptor verifiedRoute(String header, ChainDescriptor sent, Instant sentAt) {
     ChainDescriptor route = codec.decode(header, sentAt);
     if (!route.chainId().equals(sent.chainId())) {
       throw ChainException.of(Reason.TRANSIT_UNPROVEN, "the route belongs to chain " + route.chainId()

@@ -5,10 +5,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * When a hop retries a forward. Only when the request provably did not reach the next hop (the
- * connection could not be made), or when the next segment's service is declared idempotent here;
- * always with a bounded number of attempts, with exponential backoff, and never past the deadline.
- * Immutable.
+ * When a hop sends a forward or a reply-to delivery again. Only when the request provably did not
+ * reach its target (the connection could not be made), or when the target's service is declared
+ * idempotent here; a delivery to reply-to also after a {@code 503} (a chainmesh server answers it
+ * before reading anything of the request; its {@code Retry-After} is honoured up to 10 s), and after
+ * any other {@code 5xx} when reply-to's service is idempotent. A forward's {@code 5xx} is the
+ * chain's answer and is never retried. Always with a bounded number of attempts, with exponential
+ * backoff and jitter (each pause between half and all of its backoff), and only if the longest
+ * pause still ends before the chain's deadline. A streamed body is never sent twice. Immutable.
  */
 public final class RetryPolicy {
   /** Three attempts, 20 ms initial backoff, no idempotent services. */
@@ -36,7 +40,7 @@ public final class RetryPolicy {
     return maxAttempts;
   }
 
-  /** Wait before the second attempt; doubled for each further one. */
+  /** Longest wait before the second attempt; doubled for each further one, each wait jittered down to half. */
   public Duration initialBackoff() {
     return initialBackoff;
   }
@@ -78,7 +82,10 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Services safe to call twice: their forwards are retried on any transport failure. */
+    /**
+     * Services safe to call twice: their forwards are retried on any transport failure, their
+     * reply-to deliveries also on any {@code 5xx}.
+     */
     public Builder idempotentServices(Set<String> services) {
       this.idempotentServices = Objects.requireNonNull(services, "services");
       return this;

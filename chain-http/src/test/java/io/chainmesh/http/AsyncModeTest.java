@@ -205,7 +205,20 @@ class AsyncModeTest {
   }
 
   @Test
-  void replyToRefusingIsCountedUndeliveredAndNotSentAgain() throws Exception {
+  void replyToFailingIsCountedUndeliveredAndNotSentAgain() throws Exception {
+    ChainServer[] served = serveRelays();
+    edgeStatus = 500;
+
+    ChainResponse accepted = chains.send(asyncChain("a/relay", "b/relay", "c/relay"), "x", TestChains.TEXT);
+
+    assertEquals(202, accepted.status(), accepted::bodyString);
+    assertNotNull(takeReply());
+    assertUndelivered(served, 0, 0, 1);
+    assertEquals(1, edge.getRequestCount(), "a 500 may mean reply-to acted on it: not sent again");
+  }
+
+  @Test
+  void replyToUnavailableIsSentAgainUpToTheRetryPolicysAttemptsThenCountedUndelivered() throws Exception {
     ChainServer[] served = serveRelays();
     edgeStatus = 503;
 
@@ -214,7 +227,29 @@ class AsyncModeTest {
     assertEquals(202, accepted.status(), accepted::bodyString);
     assertNotNull(takeReply());
     assertUndelivered(served, 0, 0, 1);
-    assertEquals(1, edge.getRequestCount());
+    assertEquals(RetryPolicy.DEFAULT.maxAttempts(), edge.getRequestCount());
+  }
+
+  @Test
+  void replyToUnavailableOnceGetsTheOutcomeOnTheNextAttempt() throws Exception {
+    ChainServer[] served = serveRelays();
+    edge.setDispatcher(new Dispatcher() {
+      private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().code(calls.getAndIncrement() == 0 ? 503 : 204).build();
+      }
+    });
+
+    ChainResponse accepted = chains.send(asyncChain("a/relay", "b/relay", "c/relay"), "x", TestChains.TEXT);
+
+    assertEquals(202, accepted.status(), accepted::bodyString);
+    RecordedRequest first = takeReply();
+    RecordedRequest second = takeReply();
+    assertEquals(first.getHeaders().get(ChainHeaders.REPLY_STATUS), second.getHeaders().get(ChainHeaders.REPLY_STATUS));
+    assertEquals(first.getBody(), second.getBody(), "the same outcome, whole, again");
+    assertUndelivered(served, 0, 0, 0);
   }
 
   @Test

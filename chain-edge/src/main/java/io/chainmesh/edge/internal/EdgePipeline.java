@@ -14,31 +14,23 @@ import io.chainmesh.edge.ProofOfTransit;
 import io.chainmesh.edge.TransitPolicy;
 import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
+import io.chainmesh.http.RetryPolicy;
 import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.ChainSender;
 import io.chainmesh.http.internal.MediaTypeHeader;
-import io.chainmesh.http.internal.StaleConnectionCheck;
 import io.chainmesh.http.internal.TraceContext;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import okhttp3.Call;
-import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,14 +82,8 @@ public final class EdgePipeline {
     }
   }
 
-  /**
-   * How long past a chain's deadline the edge still waits for the chain's answer. Every hop gives up
-   * at the deadline and answers a problem naming the segment where the chain was; without this grace
-   * the edge gives up at the same instant and answers first, naming only its first segment.
-   */
-  static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
-
   private final Settings settings;
+  private final ChainSender sender;
   private final Supplier<Routing> routing;
   private final ParkedChains parked;
   private final EdgeCounters counters;
@@ -105,6 +91,8 @@ public final class EdgePipeline {
   /** A pipeline serving whatever {@code routing} supplies at the time of each request. */
   public EdgePipeline(Settings settings, Supplier<Routing> routing, ParkedChains parked, EdgeCounters counters) {
     this.settings = settings;
+    // The first hop is not retried: the edge's client decides whether to send again.
+    this.sender = new ChainSender(settings.http(), RetryPolicy.NONE, settings.clock());
     this.routing = routing;
     this.parked = parked;
     this.counters = counters;
@@ -191,7 +179,7 @@ public final class EdgePipeline {
     ParkedChains.Parked p = new ParkedChains.Parked(issued, client, trace, startNanos);
     Duration timeout = settings.asyncTimeout();
     if (issued.deadline().isPresent()) {
-      Duration left = Duration.between(settings.clock().instant(), issued.deadline().get()).plus(DEADLINE_GRACE);
+      Duration left = Duration.between(settings.clock().instant(), issued.deadline().get()).plus(ChainSender.DEADLINE_GRACE);
       timeout = left.compareTo(timeout) < 0 ? left : timeout;
     }
     if (!parked.park(p, timeout, this::timedOut)) {
@@ -311,9 +299,7 @@ public final class EdgePipeline {
 
   private Request firstHopRequest(URI first, String descriptorHeader, byte[] body, MediaType type,
       TraceContext trace) {
-    Request.Builder b = new Request.Builder()
-        .url(HttpUrl.get(first.toString()))
-        .post(RequestBody.create(body, type))
+    Request.Builder b = sender.post(first, ChainSender.body(body, type))
         .header(ChainHeaders.DESCRIPTOR, descriptorHeader)
         .header("traceparent", trace.traceparent());
     if (trace.tracestate() != null) {
@@ -322,48 +308,15 @@ public final class EdgePipeline {
     return b.build();
   }
 
-  /** Sends to the first hop and reads its (bounded) answer. */
+  /** Sends to the first hop and reads its answer into the edge's body memory. */
   private Answer send(ChainDescriptor issued, Request request) {
     Instant deadline = issued.deadline().orElse(null);
-    try {
-      return StaleConnectionCheck.skippingClosed(() -> {
-        Call call = settings.http().newCall(request);
-        if (deadline != null) {
-          long left = Duration.between(settings.clock().instant(), deadline).plus(DEADLINE_GRACE).toMillis();
-          call.timeout().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
-        }
-        try (Response response = call.execute()) {
-          BodyMemory.Held body = readBounded(response);
-          return new Answer(response.code(), response.header("Content-Type"), body, response.header(ChainHeaders.ROUTE));
-        }
-      });
-    } catch (InterruptedIOException e) {
-      boolean late = deadline != null && !settings.clock().instant().isBefore(deadline);
-      throw ChainException.caused(late ? Reason.DEADLINE_EXCEEDED : Reason.NEXT_HOP_TIMEOUT,
-          late ? "the chain's deadline passed before it answered" : "the first hop did not answer in time", e);
-    } catch (IOException e) {
-      boolean refused = e instanceof ConnectException || e instanceof NoRouteToHostException
-          || e instanceof UnknownHostException || e.getCause() instanceof ConnectException;
-      throw ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, refused
-          ? "the first hop refused the connection or could not be reached"
-          : "the connection to the first hop failed", e);
-    }
-  }
-
-  /** The answer's body, held in the edge's body memory. */
-  private BodyMemory.Held readBounded(Response response) throws IOException {
-    long max = settings.maxBodyBytes();
-    try (InputStream in = response.body().byteStream()) {
-      return settings.bodyMemory().read(in, response.body().contentLength(), max);
-    } catch (ChainException e) {
-      if (e.reason() == Reason.LIMITS_BODY) {
-        throw ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, "the chain's answer is over " + max + " bytes");
-      }
-      if (e.reason() == Reason.BODY_MALFORMED) {
-        throw ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, "the chain's answer ended before its declared length");
-      }
-      throw e; // the edge's body memory is full: hop.unavailable
-    }
+    Response response = sender.send(request, deadline, ChainSender.Leg.START, issued.currentSegment().service());
+    String type = response.header("Content-Type");
+    String route = response.header(ChainHeaders.ROUTE);
+    int status = response.code();
+    return new Answer(status, type, sender.readAnswer(response, settings.maxBodyBytes(), settings.bodyMemory(),
+        deadline), route);
   }
 
   private ChainProblem problemAt(ChainException e, ChainDescriptor issued) {

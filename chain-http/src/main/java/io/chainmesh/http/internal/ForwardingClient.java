@@ -33,21 +33,29 @@ import okio.BufferedSink;
  * hand): an application interceptor cannot reconfigure the client it runs in.
  */
 public final class ForwardingClient {
+  private static final Interceptor WITHOUT_IMMEDIATE_RETRY = ForwardingClient::withoutImmediateRetry;
+
   private ForwardingClient() {}
 
   /**
    * {@code application}'s client without redirects and without any of OkHttp's re-sends, checking
    * pooled connections before it writes on them; shares the application's pool and dispatcher.
    * Callers send again at once on a {@link StaleConnectionCheck.StaleConnectionException} (see
-   * {@link StaleConnectionCheck#skippingClosed}): that request never left.
+   * {@link StaleConnectionCheck#skippingClosed}): that request never left. A client made here
+   * already is returned as it is.
    */
   public static OkHttpClient from(OkHttpClient application) {
+    if (application.networkInterceptors().contains(WITHOUT_IMMEDIATE_RETRY) && !application.followRedirects()
+        && !application.followSslRedirects() && !application.retryOnConnectionFailure()
+        && application.authenticator() == Authenticator.NONE) {
+      return application; // made here already: another layer would add nothing but work per call
+    }
     OkHttpClient.Builder b = application.newBuilder()
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
         .authenticator(Authenticator.NONE)
-        .addNetworkInterceptor(ForwardingClient::withoutImmediateRetry);
+        .addNetworkInterceptor(WITHOUT_IMMEDIATE_RETRY);
     if (application.networkInterceptors().stream().noneMatch(StaleConnectionCheck.class::isInstance)) {
       b.addNetworkInterceptor(new StaleConnectionCheck(application.connectionPool()));
     }

@@ -383,7 +383,7 @@ public final class HopPipeline {
     }
     Response response;
     try {
-      response = nextHop.post(url, header, null, null, trace, body, d.deadline().orElse(null), nextSegment.service());
+      response = nextHop.forward(url, header, trace, body, d.deadline().orElse(null), nextSegment.service());
     } catch (ChainException e) {
       return failedForward(e, d, nextIndex, trace, startNanos, start);
     }
@@ -406,7 +406,7 @@ public final class HopPipeline {
       try (response) {
         answer = length == 0 ? new byte[0] : response.body().bytes();
       } catch (IOException e) {
-        return failedForward(nextHop.answerFailure(e, d.deadline().orElse(null)), d, nextIndex, trace, startNanos,
+        return failedForward(nextHop.sender().answerFailure(e, d.deadline().orElse(null)), d, nextIndex, trace, startNanos,
             start);
       }
       return Outgoing.bytes(response.code(), contentType, route, answer);
@@ -423,7 +423,7 @@ public final class HopPipeline {
       }
       byte[] answer;
       try {
-        answer = NextHopClient.readBounded(response, MAX_PROBLEM_BYTES);
+        answer = ChainSender.readPrefix(response, MAX_PROBLEM_BYTES);
       } catch (IOException e) {
         answer = new byte[0];
       }
@@ -446,15 +446,15 @@ public final class HopPipeline {
   }
 
   /**
-   * Delivers an asynchronous chain's outcome to its reply-to target with bounded retries, and
-   * answers the caller {@code 202 Accepted}: this hop took responsibility for the outcome.
+   * Delivers an asynchronous chain's outcome to its reply-to target with bounded retries (transport
+   * failures, {@code 503}, any {@code 5xx} for an idempotent reply-to: {@link ChainSender.Leg#REPLY}),
+   * and answers the caller {@code 202 Accepted}: this hop took responsibility for the outcome.
    */
   Outgoing deliverAsync(ChainDescriptor d, Outgoing outcome, TraceContext trace) {
     Segment replyTo = d.replyTo().orElseThrow();
     try {
       URI url = resolver.resolve(replyTo);
-      try (Response response = nextHop.post(url, null, outcome.route(), Integer.toString(outcome.status()), trace,
-          outcome, d.deadline().orElse(null), replyTo.service())) {
+      try (Response response = nextHop.deliver(url, trace, outcome, d.deadline().orElse(null), replyTo.service())) {
         if (response.code() / 100 != 2) {
           throw ChainException.of(Reason.NEXT_HOP_BAD_RESPONSE, "reply-to answered " + response.code());
         }
