@@ -1,6 +1,5 @@
 package io.chainmesh.edge;
 
-import com.sun.net.httpserver.HttpServer;
 import io.chainmesh.core.ChainCodec;
 import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
@@ -19,13 +18,12 @@ import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.ForwardingClient;
-import io.chainmesh.http.internal.JdkServerDefaults;
+import io.chainmesh.http.internal.CodecOptions;
+import io.chainmesh.http.internal.EmbeddedServer;
+import io.chainmesh.http.internal.ServerOptions;
 import io.chainmesh.http.internal.NodeIds;
-import io.chainmesh.http.internal.RequestAdmission;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,6 +83,12 @@ import org.slf4j.LoggerFactory;
  * requests waiting ({@link Builder#maxThreads}): 503 {@code hop.unavailable} with {@code Retry-After}.
  * All are RFC 9457 problem documents.
  *
+ * <h2>Its server</h2>
+ * The edge runs on the JDK's built-in HTTP server with the same lifecycle as a hop's
+ * {@link io.chainmesh.http.ChainServer}, including the JDK server properties the first chainmesh
+ * server of the JVM sets when it starts (not when a class loads; see "JDK server properties"
+ * there, and {@link Builder#jdkServerDefaults}).
+ *
  * <p>Thread-safe. {@link #close()} answers waiting clients with 503 and stops everything the edge
  * started.
  */
@@ -105,26 +109,20 @@ public final class ChainEdge implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ChainEdge.class);
 
-  static {
-    // TCP_NODELAY and a bound on the time to send a request (slow loris), as for ChainServer.
-    JdkServerDefaults.apply();
-  }
-
   private record Loaded(Catalogue catalogue, EdgePipeline.Routing routing) {}
 
-  private final HttpServer server;
-  private final RequestAdmission admission;
+  private final EmbeddedServer server;
   private final ScheduledExecutorService timer;
   private final OkHttpClient ownedClient;
   private final ParkedChains parked;
   private final BodyMemory bodyMemory;
   private final EdgeCounters counters;
   private final EdgePipeline pipeline;
+  private final EmbeddedServer.Door door;
   private final String nodeId;
   private final Path catalogueFile;
   private final Catalogue.Loader loader;
   private final SegmentResolver resolver;
-  private final Duration stopGrace;
   private final Object reloadLock = new Object();
   private volatile Loaded loaded;
   private volatile AdminEndpoint admin;
@@ -136,38 +134,25 @@ public final class ChainEdge implements AutoCloseable {
     this.loader = loader;
     this.resolver = b.resolver;
     this.nodeId = nodeId;
-    this.stopGrace = b.stopGrace;
     this.counters = new EdgeCounters();
     this.loaded = new Loaded(first, routing(first));
+    ChainCodec codec = b.codec.codec(b.keys);
+    this.server = EmbeddedServer.bind("chainmesh-edge", nodeId, b.server);
     this.ownedClient = b.httpClient == null ? ChainHop.defaultHttpClient() : null;
     OkHttpClient http = ForwardingClient.from(b.httpClient == null ? ownedClient : b.httpClient);
-    ChainCodec codec = ChainCodec.builder(b.keys).limits(b.limits).clock(b.clock).maxLifetime(b.maxLifetime).build();
-    this.admission = RequestAdmission.of("chainmesh-edge", b.maxThreads, b.maxThreads);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chainmesh-edge-timer");
       t.setDaemon(true);
       return t;
     });
-    this.parked = new ParkedChains(b.maxParkedRequests, timer, admission.ownWork());
+    this.parked = new ParkedChains(b.maxParkedRequests, timer, server.ownWork());
     this.bodyMemory = b.bodyMemory;
-    EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.limits, http, nodeId,
-        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.bodyMemory, b.maxLifetime,
-        b.clock);
+    EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.codec.limits(), http, nodeId,
+        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.bodyMemory,
+        b.codec.maxLifetime(), b.codec.clock());
     this.pipeline = new EdgePipeline(settings, () -> loaded.routing(), parked, counters);
     ReplyIntake intake = new ReplyIntake(pipeline);
-    InetSocketAddress address = b.bindAddress == null ? new InetSocketAddress(b.port)
-        : new InetSocketAddress(b.bindAddress, b.port);
-    try {
-      this.server = HttpServer.create(address, 1024);
-    } catch (IOException e) {
-      shutDownThreads();
-      throw new UncheckedIOException("cannot bind the chain edge to " + address, e);
-    }
-    server.setExecutor(admission);
-    server.createContext("/", exchange -> {
-      if (admission.refused(exchange, nodeId)) {
-        return;
-      }
+    this.door = exchange -> {
       EdgeExchange x = new EdgeExchange(exchange);
       try {
         if (ReplyIntake.isDelivery(x)) {
@@ -183,10 +168,8 @@ public final class ChainEdge implements AutoCloseable {
           throw error;
         }
       }
-      if (x.dropConnection()) {
-        throw new IOException("the request's framing is broken; dropping the connection");
-      }
-    });
+      return x.dropConnection();
+    };
   }
 
   /** A builder. */
@@ -195,16 +178,16 @@ public final class ChainEdge implements AutoCloseable {
   }
 
   private void begin(Builder b) {
-    server.start();
+    server.start(door);
     if (b.adminPort >= 0) {
-      admin = AdminEndpoint.start(b.adminPort, admission.ownWork(), this::reload, this::stats);
+      admin = AdminEndpoint.start(b.adminPort, server.ownWork(), this::reload, this::stats);
     }
     if (catalogueFile != null && !b.catalogueWatch.isZero()) {
       watch = CatalogueWatch.start(catalogueFile, b.catalogueWatch, timer, this::reload);
     }
     log.info("chainmesh edge {} serving chains {} from {} on {}", nodeId, loaded.catalogue().chainNames(),
         loaded.catalogue().source(), uri());
-    InetAddress bound = server.getAddress().getAddress();
+    InetAddress bound = server.address().getAddress();
     if (b.exposeRoute && !bound.isLoopbackAddress()) {
       String where = bound.isAnyLocalAddress() ? "all interfaces" : bound.getHostAddress();
       log.warn("chainmesh edge {}: exposeRoute is on and the edge listens on {}: every client gets its chain's"
@@ -226,17 +209,12 @@ public final class ChainEdge implements AutoCloseable {
 
   /** The port the edge listens on (the actual one when built with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   /** {@code http://host:port/} with the address the edge is bound to (127.0.0.1 for all interfaces). */
   public URI uri() {
-    InetSocketAddress address = server.getAddress();
-    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    }
-    return URI.create("http://" + host + ":" + address.getPort() + "/");
+    return server.uri();
   }
 
   /** The admin endpoint's address, if {@link Builder#adminPort} enabled it. */
@@ -314,18 +292,13 @@ public final class ChainEdge implements AutoCloseable {
     }
     List<ParkedChains.Parked> waiting = parked.close();
     waiting.forEach(pipeline::shutDown);
-    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopGrace.toSeconds())));
-    shutDownThreads();
-    log.info("chainmesh edge {} stopped", nodeId);
-  }
-
-  private void shutDownThreads() {
+    server.close();
     timer.shutdownNow();
-    admission.shutdown(stopGrace.toMillis() + 1000);
     if (ownedClient != null) {
       ownedClient.dispatcher().executorService().shutdown();
       ownedClient.connectionPool().evictAll();
     }
+    log.info("chainmesh edge {} stopped", nodeId);
   }
 
   @Override
@@ -339,8 +312,8 @@ public final class ChainEdge implements AutoCloseable {
     private Catalogue catalogue;
     private KeySource keys;
     private SegmentResolver resolver;
-    private int port = 8080;
-    private InetAddress bindAddress;
+    private final ServerOptions server = new ServerOptions();
+    private final CodecOptions codec = new CodecOptions();
     private String nodeId;
     private String replyToService = DEFAULT_REPLY_TO_SERVICE;
     private int maxParkedRequests = DEFAULT_MAX_PARKED_REQUESTS;
@@ -348,15 +321,10 @@ public final class ChainEdge implements AutoCloseable {
     private boolean exposeRoute;
     private TransitPolicy transitPolicy = TransitPolicy.REFUSE;
     private OkHttpClient httpClient;
-    private DecodeLimits limits = DecodeLimits.DEFAULTS;
-    private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
-    private Clock clock = Clock.systemUTC();
     private long maxBodyBytes = ChainHop.DEFAULT_MAX_BODY_BYTES;
     private BodyMemory bodyMemory = BodyMemory.processWide();
     private Duration catalogueWatch = DEFAULT_CATALOGUE_WATCH;
     private int adminPort = -1;
-    private int maxThreads = 256;
-    private Duration stopGrace = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -395,16 +363,13 @@ public final class ChainEdge implements AutoCloseable {
 
     /** The port; 8080 unless set; 0 picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
-      }
-      this.port = port;
+      server.port(port);
       return this;
     }
 
     /** The address to bind; all interfaces unless set. */
     public Builder bindAddress(InetAddress bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      server.bindAddress(bindAddress);
       return this;
     }
 
@@ -483,19 +448,29 @@ public final class ChainEdge implements AutoCloseable {
 
     /** Descriptor limits, for the catalogue and the wire; {@link DecodeLimits#DEFAULTS} unless set. */
     public Builder limits(DecodeLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+      codec.limits(limits);
       return this;
     }
 
     /** The longest descriptor lifetime hops accept, which catalogue lifetimes must not exceed. */
     public Builder maxLifetime(Duration maxLifetime) {
-      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      codec.maxLifetime(maxLifetime);
+      return this;
+    }
+
+    /**
+     * Allowed clock skew between the edge and its hops, when it verifies the routes of answers and
+     * replies; as for hops ({@link ChainCodec.Builder#clockSkew}), {@link ChainCodec#DEFAULT_CLOCK_SKEW}
+     * unless set.
+     */
+    public Builder clockSkew(Duration skew) {
+      codec.clockSkew(skew);
       return this;
     }
 
     /** The clock for issue times and deadlines; system UTC unless set. */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      codec.clock(clock);
       return this;
     }
 
@@ -556,16 +531,23 @@ public final class ChainEdge implements AutoCloseable {
      * being read or a chain started. 256 unless set.
      */
     public Builder maxThreads(int maxThreads) {
-      if (maxThreads < 1) {
-        throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
-      }
-      this.maxThreads = maxThreads;
+      server.maxThreads(maxThreads);
       return this;
     }
 
     /** How long {@link ChainEdge#close()} waits for requests in flight; 1 s unless set. */
     public Builder stopGrace(Duration stopGrace) {
-      this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
+      server.stopGrace(stopGrace);
+      return this;
+    }
+
+    /**
+     * Whether starting the JVM's first chainmesh server may set the JDK server's properties
+     * ({@code sun.net.httpserver.nodelay}, {@code maxReqTime}) that are not set yet; true unless
+     * set. See "JDK server properties" in {@link io.chainmesh.http.ChainServer}.
+     */
+    public Builder jdkServerDefaults(boolean apply) {
+      server.jdkServerDefaults(apply);
       return this;
     }
 
@@ -590,7 +572,7 @@ public final class ChainEdge implements AutoCloseable {
         throw new IllegalArgumentException("reply-to service name \"" + replyToService + "\" " + replyProblem);
       }
       String node = NodeIds.checkedOrDefault(nodeId, "edge");
-      Catalogue.Loader loader = Catalogue.loader().limits(limits).maxLifetime(maxLifetime)
+      Catalogue.Loader loader = Catalogue.loader().limits(codec.limits()).maxLifetime(codec.maxLifetime())
           .replyToService(replyToService);
       if (resolver != null) {
         loader.resolver(resolver);
