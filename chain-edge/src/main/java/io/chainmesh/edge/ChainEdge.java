@@ -3,18 +3,17 @@ package io.chainmesh.edge;
 import io.chainmesh.core.ChainCodec;
 import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
-import io.chainmesh.core.Reason;
 import io.chainmesh.core.Segment;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.edge.internal.AdminEndpoint;
 import io.chainmesh.edge.internal.CatalogueWatch;
 import io.chainmesh.edge.internal.EdgeCounters;
 import io.chainmesh.edge.internal.EdgeExchange;
+import io.chainmesh.edge.internal.EdgeRequests;
+import io.chainmesh.edge.internal.JdkEdgeExchange;
 import io.chainmesh.edge.internal.EdgePipeline;
 import io.chainmesh.edge.internal.ParkedChains;
-import io.chainmesh.edge.internal.ReplyIntake;
 import io.chainmesh.http.ChainHop;
-import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.ForwardingClient;
@@ -22,6 +21,7 @@ import io.chainmesh.http.internal.CodecOptions;
 import io.chainmesh.http.internal.EmbeddedServer;
 import io.chainmesh.http.internal.ServerOptions;
 import io.chainmesh.http.internal.NodeIds;
+import io.chainmesh.http.internal.RequestAdmission;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import okhttp3.OkHttpClient;
@@ -111,14 +112,18 @@ public final class ChainEdge implements AutoCloseable {
 
   private record Loaded(Catalogue catalogue, EdgePipeline.Routing routing) {}
 
+  /** Null behind an {@link EdgeServlet}: the container is the server. */
   private final EmbeddedServer server;
+  /** Behind an {@link EdgeServlet}: the threads for the edge's own work (timeouts, admin). */
+  private final RequestAdmission detachedWork;
+  private final Duration stopGrace;
   private final ScheduledExecutorService timer;
   private final OkHttpClient ownedClient;
   private final ParkedChains parked;
   private final BodyMemory bodyMemory;
   private final EdgeCounters counters;
   private final EdgePipeline pipeline;
-  private final EmbeddedServer.Door door;
+  private final EdgeRequests requests;
   private final String nodeId;
   private final Path catalogueFile;
   private final Catalogue.Loader loader;
@@ -129,7 +134,7 @@ public final class ChainEdge implements AutoCloseable {
   private volatile CatalogueWatch watch;
   private volatile boolean closed;
 
-  private ChainEdge(Builder b, Catalogue first, Catalogue.Loader loader, String nodeId) {
+  private ChainEdge(Builder b, Catalogue first, Catalogue.Loader loader, String nodeId, boolean embedded) {
     this.catalogueFile = b.catalogueFile;
     this.loader = loader;
     this.resolver = b.resolver;
@@ -137,7 +142,11 @@ public final class ChainEdge implements AutoCloseable {
     this.counters = new EdgeCounters();
     this.loaded = new Loaded(first, routing(first));
     ChainCodec codec = b.codec.codec(b.keys);
-    this.server = EmbeddedServer.bind("chainmesh-edge", nodeId, b.server);
+    this.stopGrace = b.server.stopGrace();
+    this.server = embedded ? EmbeddedServer.bind("chainmesh-edge", nodeId, b.server) : null;
+    this.detachedWork = embedded ? null
+        : RequestAdmission.of("chainmesh-edge-work", b.server.maxThreads(), b.server.maxThreads());
+    Executor ownWork = embedded ? server.ownWork() : detachedWork.ownWork();
     this.ownedClient = b.httpClient == null ? ChainHop.defaultHttpClient() : null;
     OkHttpClient http = ForwardingClient.from(b.httpClient == null ? ownedClient : b.httpClient);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -145,31 +154,13 @@ public final class ChainEdge implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.parked = new ParkedChains(b.maxParkedRequests, timer, server.ownWork());
+    this.parked = new ParkedChains(b.maxParkedRequests, timer, ownWork);
     this.bodyMemory = b.bodyMemory;
     EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.codec.limits(), http, nodeId,
         Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.bodyMemory,
         b.codec.maxLifetime(), b.codec.clock());
     this.pipeline = new EdgePipeline(settings, () -> loaded.routing(), parked, counters);
-    ReplyIntake intake = new ReplyIntake(pipeline);
-    this.door = exchange -> {
-      EdgeExchange x = new EdgeExchange(exchange);
-      try {
-        if (ReplyIntake.isDelivery(x)) {
-          intake.accept(x);
-        } else {
-          pipeline.serve(x);
-        }
-      } catch (RuntimeException | Error e) {
-        log.error("chainmesh edge {}: unexpected failure serving {} {}", nodeId, exchange.getRequestMethod(),
-            exchange.getRequestURI().getRawPath(), e);
-        x.respond(ChainProblem.builder(Reason.HANDLER_FAILED, "the edge failed unexpectedly").hop(nodeId).build());
-        if (e instanceof Error error) {
-          throw error;
-        }
-      }
-      return x.dropConnection();
-    };
+    this.requests = new EdgeRequests(pipeline, nodeId);
   }
 
   /** A builder. */
@@ -178,12 +169,28 @@ public final class ChainEdge implements AutoCloseable {
   }
 
   private void begin(Builder b) {
-    server.start(door);
+    if (server != null) {
+      server.start(exchange -> {
+        JdkEdgeExchange x = new JdkEdgeExchange(exchange);
+        requests.serve(x);
+        return x.dropConnection();
+      });
+    }
     if (b.adminPort >= 0) {
-      admin = AdminEndpoint.start(b.adminPort, server.ownWork(), this::reload, this::stats);
+      admin = AdminEndpoint.start(b.adminPort, server != null ? server.ownWork() : detachedWork.ownWork(),
+          this::reload, this::stats);
     }
     if (catalogueFile != null && !b.catalogueWatch.isZero()) {
       watch = CatalogueWatch.start(catalogueFile, b.catalogueWatch, timer, this::reload);
+    }
+    if (server == null) {
+      log.info("chainmesh edge {} serving chains {} from {} behind a servlet", nodeId, loaded.catalogue().chainNames(),
+          loaded.catalogue().source());
+      if (b.exposeRoute) {
+        log.warn("chainmesh edge {}: exposeRoute is on behind a servlet: every client the container lets in gets"
+            + " its chain's signed Chain-Route (segments, node ids, timings, metadata)", nodeId);
+      }
+      return;
     }
     log.info("chainmesh edge {} serving chains {} from {} on {}", nodeId, loaded.catalogue().chainNames(),
         loaded.catalogue().source(), uri());
@@ -207,14 +214,35 @@ public final class ChainEdge implements AutoCloseable {
     return new EdgePipeline.Routing(catalogue.compiled(), r);
   }
 
-  /** The port the edge listens on (the actual one when built with port 0). */
+  /**
+   * The port the edge listens on (the actual one when built with port 0).
+   *
+   * @throws IllegalStateException behind an {@link EdgeServlet}, where the container listens
+   */
   public int port() {
-    return server.address().getPort();
+    return embedded().address().getPort();
   }
 
-  /** {@code http://host:port/} with the address the edge is bound to (127.0.0.1 for all interfaces). */
+  /**
+   * {@code http://host:port/} with the address the edge is bound to (127.0.0.1 for all interfaces).
+   *
+   * @throws IllegalStateException behind an {@link EdgeServlet}, where the container listens
+   */
   public URI uri() {
-    return server.uri();
+    return embedded().uri();
+  }
+
+  private EmbeddedServer embedded() {
+    if (server == null) {
+      throw new IllegalStateException("chainmesh edge " + nodeId + " is served by a servlet container, which knows"
+          + " its own address");
+    }
+    return server;
+  }
+
+  /** The door of an {@link EdgeServlet}: serves one request, answered now or later from another thread. */
+  void serve(EdgeExchange exchange) {
+    requests.serve(exchange);
   }
 
   /** The admin endpoint's address, if {@link Builder#adminPort} enabled it. */
@@ -292,7 +320,11 @@ public final class ChainEdge implements AutoCloseable {
     }
     List<ParkedChains.Parked> waiting = parked.close();
     waiting.forEach(pipeline::shutDown);
-    server.close();
+    if (server != null) {
+      server.close();
+    } else {
+      detachedWork.shutdown(stopGrace.toMillis() + 1000);
+    }
     timer.shutdownNow();
     if (ownedClient != null) {
       ownedClient.dispatcher().executorService().shutdown();
@@ -303,7 +335,7 @@ public final class ChainEdge implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ChainEdge{" + nodeId + " on " + uri() + ", " + loaded.catalogue() + '}';
+    return "ChainEdge{" + nodeId + " on " + (server == null ? "a servlet" : uri()) + ", " + loaded.catalogue() + '}';
   }
 
   /** Builds and starts a {@link ChainEdge}. */
@@ -560,6 +592,25 @@ public final class ChainEdge implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public ChainEdge start() {
+      return start(true);
+    }
+
+    /**
+     * Loads the catalogue and starts the edge without a server of its own, to be served by an
+     * {@link EdgeServlet} in a servlet container. The server options ({@link #port}, {@link #bindAddress},
+     * {@link #jdkServerDefaults}) do not apply; {@link #maxThreads} sizes the threads for the edge's own
+     * work (answering timed-out waits, the admin endpoint), and {@link #stopGrace} how long
+     * {@link ChainEdge#close()} waits for it.
+     *
+     * @throws CatalogueException if the catalogue does not validate
+     * @throws IllegalStateException without keys, a catalogue, or any way to resolve services
+     * @throws IllegalArgumentException for a bad node id or reply-to service name
+     */
+    public ChainEdge startForServlet() {
+      return start(false);
+    }
+
+    private ChainEdge start(boolean embedded) {
       if (keys == null) {
         throw new IllegalStateException("ChainEdge needs keys: KeyRing.fromEnv(\"CHAIN_KEYS\"), KeyRing.fromFile(...),"
             + " or explicitly KeyRing.insecureDevelopmentMode() on a laptop");
@@ -578,7 +629,7 @@ public final class ChainEdge implements AutoCloseable {
         loader.resolver(resolver);
       }
       Catalogue first = catalogueFile != null ? loader.load(catalogueFile) : catalogue;
-      ChainEdge edge = new ChainEdge(this, first, loader, node);
+      ChainEdge edge = new ChainEdge(this, first, loader, node, embedded);
       try {
         edge.begin(this);
       } catch (RuntimeException e) {

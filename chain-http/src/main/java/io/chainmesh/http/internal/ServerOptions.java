@@ -70,6 +70,11 @@ public final class ServerOptions {
     return c;
   }
 
+  /** Requests served at once. */
+  public int maxThreads() {
+    return maxThreads;
+  }
+
   /** How long closing waits for requests in flight. */
   public Duration stopGrace() {
     return stopGrace;
