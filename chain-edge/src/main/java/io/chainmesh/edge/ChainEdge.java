@@ -19,6 +19,7 @@ import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.ForwardingClient;
 import io.chainmesh.http.internal.CodecOptions;
 import io.chainmesh.http.internal.EmbeddedServer;
+import io.chainmesh.http.internal.JdkServerDefaults;
 import io.chainmesh.http.internal.ServerOptions;
 import io.chainmesh.http.internal.NodeIds;
 import io.chainmesh.http.internal.RequestAdmission;
@@ -177,6 +178,9 @@ public final class ChainEdge implements AutoCloseable {
       });
     }
     if (b.adminPort >= 0) {
+      if (server == null && b.server.jdkServerDefaults()) {
+        JdkServerDefaults.applyOnce(); // the admin endpoint is a JDK server too
+      }
       admin = AdminEndpoint.start(b.adminPort, server != null ? server.ownWork() : detachedWork.ownWork(),
           this::reload, this::stats);
     }
@@ -597,10 +601,10 @@ public final class ChainEdge implements AutoCloseable {
 
     /**
      * Loads the catalogue and starts the edge without a server of its own, to be served by an
-     * {@link EdgeServlet} in a servlet container. The server options ({@link #port}, {@link #bindAddress},
-     * {@link #jdkServerDefaults}) do not apply; {@link #maxThreads} sizes the threads for the edge's own
-     * work (answering timed-out waits, the admin endpoint), and {@link #stopGrace} how long
-     * {@link ChainEdge#close()} waits for it.
+     * {@link EdgeServlet} in a servlet container. {@link #port} and {@link #bindAddress} do not
+     * apply, {@link #jdkServerDefaults} only to the {@link #adminPort admin endpoint};
+     * {@link #maxThreads} sizes the threads for the edge's own work (answering timed-out waits, the
+     * admin endpoint), and {@link #stopGrace} is how long {@link ChainEdge#close()} waits for it.
      *
      * @throws CatalogueException if the catalogue does not validate
      * @throws IllegalStateException without keys, a catalogue, or any way to resolve services

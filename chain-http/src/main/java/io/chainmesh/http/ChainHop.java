@@ -5,6 +5,7 @@ import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.CodecOptions;
 import io.chainmesh.http.internal.FunctionTable;
 import io.chainmesh.http.internal.HopExchange;
 import io.chainmesh.http.internal.HopPipeline;
@@ -147,10 +148,7 @@ public final class ChainHop implements AutoCloseable {
     private final Set<String> serviceNames = new LinkedHashSet<>();
     private KeySource keys;
     private SegmentResolver resolver;
-    private DecodeLimits limits = DecodeLimits.DEFAULTS;
-    private Clock clock = Clock.systemUTC();
-    private Duration clockSkew = ChainCodec.DEFAULT_CLOCK_SKEW;
-    private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
+    private final CodecOptions codecOptions = new CodecOptions();
     private OkHttpClient httpClient;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private BodyCodec bodyCodec = BodyCodec.json();
@@ -191,25 +189,25 @@ public final class ChainHop implements AutoCloseable {
 
     /** Descriptor limits; {@link DecodeLimits#DEFAULTS} unless set. */
     public Builder limits(DecodeLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+      codecOptions.limits(limits);
       return this;
     }
 
     /** The clock for validity windows, deadlines and route records; system UTC unless set. */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      codecOptions.clock(clock);
       return this;
     }
 
     /** Allowed clock skew between hops; see {@link ChainCodec.Builder#clockSkew}. */
     public Builder clockSkew(Duration skew) {
-      this.clockSkew = Objects.requireNonNull(skew, "skew");
+      codecOptions.clockSkew(skew);
       return this;
     }
 
     /** Longest descriptor lifetime accepted; see {@link ChainCodec.Builder#maxLifetime}. */
     public Builder maxLifetime(Duration maxLifetime) {
-      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      codecOptions.maxLifetime(maxLifetime);
       return this;
     }
 
@@ -349,8 +347,9 @@ public final class ChainHop implements AutoCloseable {
       }
       String node = NodeIds.checkedOrDefault(nodeId,
           serviceNames.isEmpty() ? table.names().iterator().next() : serviceNames.iterator().next());
-      ChainCodec codec = ChainCodec.builder(keys).limits(limits).clock(clock).clockSkew(clockSkew)
-          .maxLifetime(maxLifetime).build();
+      ChainCodec codec = codecOptions.codec(keys);
+      Clock clock = codecOptions.clock();
+      Duration clockSkew = codecOptions.clockSkew();
       OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;
       OkHttpClient client = httpClient == null ? owned : httpClient;
       ExecutorService ownedExecutor = asyncExecutor == null

@@ -48,10 +48,11 @@ public final class JdkServerDefaults {
   }
 
   /**
-   * Before the first chainmesh server of the process is bound: sets the properties not set yet,
-   * unless opted out; later calls do nothing.
+   * Before the first chainmesh server of the process is bound (an {@link EmbeddedServer}, or another
+   * JDK server chainmesh starts): sets the properties not set yet, unless opted out; later calls do
+   * nothing.
    */
-  static void applyOnce() {
+  public static void applyOnce() {
     if (!applied.compareAndSet(false, true)) {
       return;
     }

@@ -70,6 +70,11 @@ public final class ServerOptions {
     return c;
   }
 
+  /** Whether the first server to start sets {@link JdkServerDefaults}. */
+  public boolean jdkServerDefaults() {
+    return jdkServerDefaults;
+  }
+
   /** Requests served at once. */
   public int maxThreads() {
     return maxThreads;
