@@ -16,6 +16,7 @@ import io.chainmesh.edge.internal.ParkedChains;
 import io.chainmesh.http.ChainHop;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.BodyOptions;
 import io.chainmesh.http.internal.ForwardingClient;
 import io.chainmesh.http.internal.CodecOptions;
 import io.chainmesh.http.internal.EmbeddedServer;
@@ -156,9 +157,9 @@ public final class ChainEdge implements AutoCloseable {
       return t;
     });
     this.parked = new ParkedChains(b.maxParkedRequests, timer, ownWork);
-    this.bodyMemory = b.bodyMemory;
+    this.bodyMemory = b.body.memory();
     EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.codec.limits(), http, nodeId,
-        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.bodyMemory,
+        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.body.maxBodyBytes(), b.body.memory(),
         b.codec.maxLifetime(), b.codec.clock());
     this.pipeline = new EdgePipeline(settings, () -> loaded.routing(), parked, counters);
     this.requests = new EdgeRequests(pipeline, nodeId);
@@ -357,8 +358,7 @@ public final class ChainEdge implements AutoCloseable {
     private boolean exposeRoute;
     private TransitPolicy transitPolicy = TransitPolicy.REFUSE;
     private OkHttpClient httpClient;
-    private long maxBodyBytes = ChainHop.DEFAULT_MAX_BODY_BYTES;
-    private BodyMemory bodyMemory = BodyMemory.processWide();
+    private final BodyOptions body = new BodyOptions();
     private Duration catalogueWatch = DEFAULT_CATALOGUE_WATCH;
     private int adminPort = -1;
 
@@ -516,10 +516,7 @@ public final class ChainEdge implements AutoCloseable {
      * is read.
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      body.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -531,7 +528,7 @@ public final class ChainEdge implements AutoCloseable {
      * the process: a quarter of the maximum heap ({@code -Xmx}; 96 MiB in a 384 MiB heap).
      */
     public Builder maxBodyMemory(long bytes) {
-      this.bodyMemory = BodyMemory.ofCapacity(bytes);
+      body.maxBodyMemory(bytes);
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.BodyOptions;
 import io.chainmesh.http.internal.CodecOptions;
 import io.chainmesh.http.internal.FunctionTable;
 import io.chainmesh.http.internal.HopExchange;
@@ -49,7 +50,7 @@ import okhttp3.OkHttpClient;
  */
 public final class ChainHop implements AutoCloseable {
   /** Default largest body a buffered binding ({@code byte[]}, {@code String}, JSON) reads: 16 MiB. */
-  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+  public static final long DEFAULT_MAX_BODY_BYTES = BodyOptions.DEFAULT_MAX_BODY_BYTES;
   /** Threads serving accepted asynchronous chains, unless {@link Builder#asyncExecutor} is set. */
   public static final int DEFAULT_ASYNC_THREADS = 64;
   /** Accepted asynchronous chains waiting for a thread, unless {@link Builder#asyncExecutor} is set. */
@@ -152,8 +153,7 @@ public final class ChainHop implements AutoCloseable {
     private OkHttpClient httpClient;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private BodyCodec bodyCodec = BodyCodec.json();
-    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private BodyMemory bodyMemory = BodyMemory.processWide();
+    private final BodyOptions bodyOptions = new BodyOptions();
     private String nodeId;
     private Executor asyncExecutor;
     private int replayGuardCapacity;
@@ -250,10 +250,7 @@ public final class ChainHop implements AutoCloseable {
      * Streams ({@code InputStream}) are not limited.
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      bodyOptions.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -265,7 +262,7 @@ public final class ChainHop implements AutoCloseable {
      * heap ({@code -Xmx}).
      */
     public Builder maxBodyMemory(long bytes) {
-      this.bodyMemory = BodyMemory.ofCapacity(bytes);
+      bodyOptions.maxBodyMemory(bytes);
       return this;
     }
 
@@ -350,6 +347,8 @@ public final class ChainHop implements AutoCloseable {
       ChainCodec codec = codecOptions.codec(keys);
       Clock clock = codecOptions.clock();
       Duration clockSkew = codecOptions.clockSkew();
+      long maxBodyBytes = bodyOptions.maxBodyBytes();
+      BodyMemory bodyMemory = bodyOptions.memory();
       OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;
       OkHttpClient client = httpClient == null ? owned : httpClient;
       ExecutorService ownedExecutor = asyncExecutor == null
