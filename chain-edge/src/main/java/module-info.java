@@ -13,6 +13,8 @@ module io.chainmesh.edge {
   requires tools.jackson.databind;
   requires tools.jackson.dataformat.yaml;
   requires org.slf4j;
+  // Provided by the servlet container; only EdgeServlet needs it.
+  requires static jakarta.servlet;
 
   exports io.chainmesh.edge;
 }

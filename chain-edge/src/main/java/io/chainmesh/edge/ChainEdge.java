@@ -1,31 +1,31 @@
 package io.chainmesh.edge;
 
-import com.sun.net.httpserver.HttpServer;
 import io.chainmesh.core.ChainCodec;
 import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
-import io.chainmesh.core.Reason;
 import io.chainmesh.core.Segment;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.edge.internal.AdminEndpoint;
 import io.chainmesh.edge.internal.CatalogueWatch;
 import io.chainmesh.edge.internal.EdgeCounters;
 import io.chainmesh.edge.internal.EdgeExchange;
+import io.chainmesh.edge.internal.EdgeRequests;
+import io.chainmesh.edge.internal.JdkEdgeExchange;
 import io.chainmesh.edge.internal.EdgePipeline;
 import io.chainmesh.edge.internal.ParkedChains;
-import io.chainmesh.edge.internal.ReplyIntake;
 import io.chainmesh.http.ChainHop;
-import io.chainmesh.http.ChainProblem;
 import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.BodyOptions;
 import io.chainmesh.http.internal.ForwardingClient;
+import io.chainmesh.http.internal.CodecOptions;
+import io.chainmesh.http.internal.EmbeddedServer;
 import io.chainmesh.http.internal.JdkServerDefaults;
+import io.chainmesh.http.internal.ServerOptions;
 import io.chainmesh.http.internal.NodeIds;
 import io.chainmesh.http.internal.RequestAdmission;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import okhttp3.OkHttpClient;
@@ -85,6 +86,12 @@ import org.slf4j.LoggerFactory;
  * requests waiting ({@link Builder#maxThreads}): 503 {@code hop.unavailable} with {@code Retry-After}.
  * All are RFC 9457 problem documents.
  *
+ * <h2>Its server</h2>
+ * The edge runs on the JDK's built-in HTTP server with the same lifecycle as a hop's
+ * {@link io.chainmesh.http.ChainServer}, including the JDK server properties the first chainmesh
+ * server of the JVM sets when it starts (not when a class loads; see "JDK server properties"
+ * there, and {@link Builder#jdkServerDefaults}).
+ *
  * <p>Thread-safe. {@link #close()} answers waiting clients with 503 and stops everything the edge
  * started.
  */
@@ -105,88 +112,57 @@ public final class ChainEdge implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ChainEdge.class);
 
-  static {
-    // TCP_NODELAY and a bound on the time to send a request (slow loris), as for ChainServer.
-    JdkServerDefaults.apply();
-  }
-
   private record Loaded(Catalogue catalogue, EdgePipeline.Routing routing) {}
 
-  private final HttpServer server;
-  private final RequestAdmission admission;
+  /** Null behind an {@link EdgeServlet}: the container is the server. */
+  private final EmbeddedServer server;
+  /** Behind an {@link EdgeServlet}: the threads for the edge's own work (timeouts, admin). */
+  private final RequestAdmission detachedWork;
+  private final Duration stopGrace;
   private final ScheduledExecutorService timer;
   private final OkHttpClient ownedClient;
   private final ParkedChains parked;
   private final BodyMemory bodyMemory;
   private final EdgeCounters counters;
   private final EdgePipeline pipeline;
+  private final EdgeRequests requests;
   private final String nodeId;
   private final Path catalogueFile;
   private final Catalogue.Loader loader;
   private final SegmentResolver resolver;
-  private final Duration stopGrace;
   private final Object reloadLock = new Object();
   private volatile Loaded loaded;
   private volatile AdminEndpoint admin;
   private volatile CatalogueWatch watch;
   private volatile boolean closed;
 
-  private ChainEdge(Builder b, Catalogue first, Catalogue.Loader loader, String nodeId) {
+  private ChainEdge(Builder b, Catalogue first, Catalogue.Loader loader, String nodeId, boolean embedded) {
     this.catalogueFile = b.catalogueFile;
     this.loader = loader;
     this.resolver = b.resolver;
     this.nodeId = nodeId;
-    this.stopGrace = b.stopGrace;
     this.counters = new EdgeCounters();
     this.loaded = new Loaded(first, routing(first));
+    ChainCodec codec = b.codec.codec(b.keys);
+    this.stopGrace = b.server.stopGrace();
+    this.server = embedded ? EmbeddedServer.bind("chainmesh-edge", nodeId, b.server) : null;
+    this.detachedWork = embedded ? null
+        : RequestAdmission.of("chainmesh-edge-work", b.server.maxThreads(), b.server.maxThreads());
+    Executor ownWork = embedded ? server.ownWork() : detachedWork.ownWork();
     this.ownedClient = b.httpClient == null ? ChainHop.defaultHttpClient() : null;
     OkHttpClient http = ForwardingClient.from(b.httpClient == null ? ownedClient : b.httpClient);
-    ChainCodec codec = ChainCodec.builder(b.keys).limits(b.limits).clock(b.clock).maxLifetime(b.maxLifetime).build();
-    this.admission = RequestAdmission.of("chainmesh-edge", b.maxThreads, b.maxThreads);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chainmesh-edge-timer");
       t.setDaemon(true);
       return t;
     });
-    this.parked = new ParkedChains(b.maxParkedRequests, timer, admission.ownWork());
-    this.bodyMemory = b.bodyMemory;
-    EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.limits, http, nodeId,
-        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.maxBodyBytes, b.bodyMemory, b.maxLifetime,
-        b.clock);
+    this.parked = new ParkedChains(b.maxParkedRequests, timer, ownWork);
+    this.bodyMemory = b.body.memory();
+    EdgePipeline.Settings settings = new EdgePipeline.Settings(codec, b.keys, b.codec.limits(), http, nodeId,
+        Segment.of(b.replyToService), b.exposeRoute, b.transitPolicy, b.asyncTimeout, b.body.maxBodyBytes(), b.body.memory(),
+        b.codec.maxLifetime(), b.codec.clock());
     this.pipeline = new EdgePipeline(settings, () -> loaded.routing(), parked, counters);
-    ReplyIntake intake = new ReplyIntake(pipeline);
-    InetSocketAddress address = b.bindAddress == null ? new InetSocketAddress(b.port)
-        : new InetSocketAddress(b.bindAddress, b.port);
-    try {
-      this.server = HttpServer.create(address, 1024);
-    } catch (IOException e) {
-      shutDownThreads();
-      throw new UncheckedIOException("cannot bind the chain edge to " + address, e);
-    }
-    server.setExecutor(admission);
-    server.createContext("/", exchange -> {
-      if (admission.refused(exchange, nodeId)) {
-        return;
-      }
-      EdgeExchange x = new EdgeExchange(exchange);
-      try {
-        if (ReplyIntake.isDelivery(x)) {
-          intake.accept(x);
-        } else {
-          pipeline.serve(x);
-        }
-      } catch (RuntimeException | Error e) {
-        log.error("chainmesh edge {}: unexpected failure serving {} {}", nodeId, exchange.getRequestMethod(),
-            exchange.getRequestURI().getRawPath(), e);
-        x.respond(ChainProblem.builder(Reason.HANDLER_FAILED, "the edge failed unexpectedly").hop(nodeId).build());
-        if (e instanceof Error error) {
-          throw error;
-        }
-      }
-      if (x.dropConnection()) {
-        throw new IOException("the request's framing is broken; dropping the connection");
-      }
-    });
+    this.requests = new EdgeRequests(pipeline, nodeId);
   }
 
   /** A builder. */
@@ -195,16 +171,35 @@ public final class ChainEdge implements AutoCloseable {
   }
 
   private void begin(Builder b) {
-    server.start();
+    if (server != null) {
+      server.start(exchange -> {
+        JdkEdgeExchange x = new JdkEdgeExchange(exchange);
+        requests.serve(x);
+        return x.dropConnection();
+      });
+    }
     if (b.adminPort >= 0) {
-      admin = AdminEndpoint.start(b.adminPort, admission.ownWork(), this::reload, this::stats);
+      if (server == null && b.server.jdkServerDefaults()) {
+        JdkServerDefaults.applyOnce(); // the admin endpoint is a JDK server too
+      }
+      admin = AdminEndpoint.start(b.adminPort, server != null ? server.ownWork() : detachedWork.ownWork(),
+          this::reload, this::stats);
     }
     if (catalogueFile != null && !b.catalogueWatch.isZero()) {
       watch = CatalogueWatch.start(catalogueFile, b.catalogueWatch, timer, this::reload);
     }
+    if (server == null) {
+      log.info("chainmesh edge {} serving chains {} from {} behind a servlet", nodeId, loaded.catalogue().chainNames(),
+          loaded.catalogue().source());
+      if (b.exposeRoute) {
+        log.warn("chainmesh edge {}: exposeRoute is on behind a servlet: every client the container lets in gets"
+            + " its chain's signed Chain-Route (segments, node ids, timings, metadata)", nodeId);
+      }
+      return;
+    }
     log.info("chainmesh edge {} serving chains {} from {} on {}", nodeId, loaded.catalogue().chainNames(),
         loaded.catalogue().source(), uri());
-    InetAddress bound = server.getAddress().getAddress();
+    InetAddress bound = server.address().getAddress();
     if (b.exposeRoute && !bound.isLoopbackAddress()) {
       String where = bound.isAnyLocalAddress() ? "all interfaces" : bound.getHostAddress();
       log.warn("chainmesh edge {}: exposeRoute is on and the edge listens on {}: every client gets its chain's"
@@ -224,19 +219,35 @@ public final class ChainEdge implements AutoCloseable {
     return new EdgePipeline.Routing(catalogue.compiled(), r);
   }
 
-  /** The port the edge listens on (the actual one when built with port 0). */
+  /**
+   * The port the edge listens on (the actual one when built with port 0).
+   *
+   * @throws IllegalStateException behind an {@link EdgeServlet}, where the container listens
+   */
   public int port() {
-    return server.getAddress().getPort();
+    return embedded().address().getPort();
   }
 
-  /** {@code http://host:port/} with the address the edge is bound to (127.0.0.1 for all interfaces). */
+  /**
+   * {@code http://host:port/} with the address the edge is bound to (127.0.0.1 for all interfaces).
+   *
+   * @throws IllegalStateException behind an {@link EdgeServlet}, where the container listens
+   */
   public URI uri() {
-    InetSocketAddress address = server.getAddress();
-    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
+    return embedded().uri();
+  }
+
+  private EmbeddedServer embedded() {
+    if (server == null) {
+      throw new IllegalStateException("chainmesh edge " + nodeId + " is served by a servlet container, which knows"
+          + " its own address");
     }
-    return URI.create("http://" + host + ":" + address.getPort() + "/");
+    return server;
+  }
+
+  /** The door of an {@link EdgeServlet}: serves one request, answered now or later from another thread. */
+  void serve(EdgeExchange exchange) {
+    requests.serve(exchange);
   }
 
   /** The admin endpoint's address, if {@link Builder#adminPort} enabled it. */
@@ -314,23 +325,22 @@ public final class ChainEdge implements AutoCloseable {
     }
     List<ParkedChains.Parked> waiting = parked.close();
     waiting.forEach(pipeline::shutDown);
-    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopGrace.toSeconds())));
-    shutDownThreads();
-    log.info("chainmesh edge {} stopped", nodeId);
-  }
-
-  private void shutDownThreads() {
+    if (server != null) {
+      server.close();
+    } else {
+      detachedWork.shutdown(stopGrace.toMillis() + 1000);
+    }
     timer.shutdownNow();
-    admission.shutdown(stopGrace.toMillis() + 1000);
     if (ownedClient != null) {
       ownedClient.dispatcher().executorService().shutdown();
       ownedClient.connectionPool().evictAll();
     }
+    log.info("chainmesh edge {} stopped", nodeId);
   }
 
   @Override
   public String toString() {
-    return "ChainEdge{" + nodeId + " on " + uri() + ", " + loaded.catalogue() + '}';
+    return "ChainEdge{" + nodeId + " on " + (server == null ? "a servlet" : uri()) + ", " + loaded.catalogue() + '}';
   }
 
   /** Builds and starts a {@link ChainEdge}. */
@@ -339,8 +349,8 @@ public final class ChainEdge implements AutoCloseable {
     private Catalogue catalogue;
     private KeySource keys;
     private SegmentResolver resolver;
-    private int port = 8080;
-    private InetAddress bindAddress;
+    private final ServerOptions server = new ServerOptions();
+    private final CodecOptions codec = new CodecOptions();
     private String nodeId;
     private String replyToService = DEFAULT_REPLY_TO_SERVICE;
     private int maxParkedRequests = DEFAULT_MAX_PARKED_REQUESTS;
@@ -348,15 +358,9 @@ public final class ChainEdge implements AutoCloseable {
     private boolean exposeRoute;
     private TransitPolicy transitPolicy = TransitPolicy.REFUSE;
     private OkHttpClient httpClient;
-    private DecodeLimits limits = DecodeLimits.DEFAULTS;
-    private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
-    private Clock clock = Clock.systemUTC();
-    private long maxBodyBytes = ChainHop.DEFAULT_MAX_BODY_BYTES;
-    private BodyMemory bodyMemory = BodyMemory.processWide();
+    private final BodyOptions body = new BodyOptions();
     private Duration catalogueWatch = DEFAULT_CATALOGUE_WATCH;
     private int adminPort = -1;
-    private int maxThreads = 256;
-    private Duration stopGrace = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -395,16 +399,13 @@ public final class ChainEdge implements AutoCloseable {
 
     /** The port; 8080 unless set; 0 picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
-      }
-      this.port = port;
+      server.port(port);
       return this;
     }
 
     /** The address to bind; all interfaces unless set. */
     public Builder bindAddress(InetAddress bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      server.bindAddress(bindAddress);
       return this;
     }
 
@@ -483,19 +484,29 @@ public final class ChainEdge implements AutoCloseable {
 
     /** Descriptor limits, for the catalogue and the wire; {@link DecodeLimits#DEFAULTS} unless set. */
     public Builder limits(DecodeLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+      codec.limits(limits);
       return this;
     }
 
     /** The longest descriptor lifetime hops accept, which catalogue lifetimes must not exceed. */
     public Builder maxLifetime(Duration maxLifetime) {
-      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      codec.maxLifetime(maxLifetime);
+      return this;
+    }
+
+    /**
+     * Allowed clock skew between the edge and its hops, when it verifies the routes of answers and
+     * replies; as for hops ({@link ChainCodec.Builder#clockSkew}), {@link ChainCodec#DEFAULT_CLOCK_SKEW}
+     * unless set.
+     */
+    public Builder clockSkew(Duration skew) {
+      codec.clockSkew(skew);
       return this;
     }
 
     /** The clock for issue times and deadlines; system UTC unless set. */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      codec.clock(clock);
       return this;
     }
 
@@ -505,10 +516,7 @@ public final class ChainEdge implements AutoCloseable {
      * is read.
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      body.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -520,7 +528,7 @@ public final class ChainEdge implements AutoCloseable {
      * the process: a quarter of the maximum heap ({@code -Xmx}; 96 MiB in a 384 MiB heap).
      */
     public Builder maxBodyMemory(long bytes) {
-      this.bodyMemory = BodyMemory.ofCapacity(bytes);
+      body.maxBodyMemory(bytes);
       return this;
     }
 
@@ -556,16 +564,23 @@ public final class ChainEdge implements AutoCloseable {
      * being read or a chain started. 256 unless set.
      */
     public Builder maxThreads(int maxThreads) {
-      if (maxThreads < 1) {
-        throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
-      }
-      this.maxThreads = maxThreads;
+      server.maxThreads(maxThreads);
       return this;
     }
 
     /** How long {@link ChainEdge#close()} waits for requests in flight; 1 s unless set. */
     public Builder stopGrace(Duration stopGrace) {
-      this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
+      server.stopGrace(stopGrace);
+      return this;
+    }
+
+    /**
+     * Whether starting the JVM's first chainmesh server may set the JDK server's properties
+     * ({@code sun.net.httpserver.nodelay}, {@code maxReqTime}) that are not set yet; true unless
+     * set. See "JDK server properties" in {@link io.chainmesh.http.ChainServer}.
+     */
+    public Builder jdkServerDefaults(boolean apply) {
+      server.jdkServerDefaults(apply);
       return this;
     }
 
@@ -578,6 +593,25 @@ public final class ChainEdge implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public ChainEdge start() {
+      return start(true);
+    }
+
+    /**
+     * Loads the catalogue and starts the edge without a server of its own, to be served by an
+     * {@link EdgeServlet} in a servlet container. {@link #port} and {@link #bindAddress} do not
+     * apply, {@link #jdkServerDefaults} only to the {@link #adminPort admin endpoint};
+     * {@link #maxThreads} sizes the threads for the edge's own work (answering timed-out waits, the
+     * admin endpoint), and {@link #stopGrace} is how long {@link ChainEdge#close()} waits for it.
+     *
+     * @throws CatalogueException if the catalogue does not validate
+     * @throws IllegalStateException without keys, a catalogue, or any way to resolve services
+     * @throws IllegalArgumentException for a bad node id or reply-to service name
+     */
+    public ChainEdge startForServlet() {
+      return start(false);
+    }
+
+    private ChainEdge start(boolean embedded) {
       if (keys == null) {
         throw new IllegalStateException("ChainEdge needs keys: KeyRing.fromEnv(\"CHAIN_KEYS\"), KeyRing.fromFile(...),"
             + " or explicitly KeyRing.insecureDevelopmentMode() on a laptop");
@@ -590,13 +624,13 @@ public final class ChainEdge implements AutoCloseable {
         throw new IllegalArgumentException("reply-to service name \"" + replyToService + "\" " + replyProblem);
       }
       String node = NodeIds.checkedOrDefault(nodeId, "edge");
-      Catalogue.Loader loader = Catalogue.loader().limits(limits).maxLifetime(maxLifetime)
+      Catalogue.Loader loader = Catalogue.loader().limits(codec.limits()).maxLifetime(codec.maxLifetime())
           .replyToService(replyToService);
       if (resolver != null) {
         loader.resolver(resolver);
       }
       Catalogue first = catalogueFile != null ? loader.load(catalogueFile) : catalogue;
-      ChainEdge edge = new ChainEdge(this, first, loader, node);
+      ChainEdge edge = new ChainEdge(this, first, loader, node, embedded);
       try {
         edge.begin(this);
       } catch (RuntimeException e) {

@@ -46,6 +46,15 @@ class EdgeLifecycleTest {
   }
 
   @Test
+  void aClockSkewBeyondWhatHopsAcceptIsRefusedAsForAHop() {
+    ChainEdge.Builder b = ChainEdge.builder().catalogue(kit.write(CATALOGUE)).keys(EdgeTestKit.KEYS)
+        .resolver(kit.resolver()).loopback().port(0).clockSkew(Duration.ofMinutes(6));
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::start);
+    assertTrue(e.getMessage().contains("clock skew"), e.getMessage());
+  }
+
+  @Test
   void startWithoutKeysFailsSayingHowToGetThem() {
     ChainEdge.Builder b = ChainEdge.builder().catalogue(kit.write(CATALOGUE)).resolver(kit.resolver());
 

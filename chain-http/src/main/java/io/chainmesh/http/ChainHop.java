@@ -5,6 +5,8 @@ import io.chainmesh.core.DecodeLimits;
 import io.chainmesh.core.KeySource;
 import io.chainmesh.core.internal.Syntax;
 import io.chainmesh.http.internal.BodyMemory;
+import io.chainmesh.http.internal.BodyOptions;
+import io.chainmesh.http.internal.CodecOptions;
 import io.chainmesh.http.internal.FunctionTable;
 import io.chainmesh.http.internal.HopExchange;
 import io.chainmesh.http.internal.HopPipeline;
@@ -48,7 +50,7 @@ import okhttp3.OkHttpClient;
  */
 public final class ChainHop implements AutoCloseable {
   /** Default largest body a buffered binding ({@code byte[]}, {@code String}, JSON) reads: 16 MiB. */
-  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+  public static final long DEFAULT_MAX_BODY_BYTES = BodyOptions.DEFAULT_MAX_BODY_BYTES;
   /** Threads serving accepted asynchronous chains, unless {@link Builder#asyncExecutor} is set. */
   public static final int DEFAULT_ASYNC_THREADS = 64;
   /** Accepted asynchronous chains waiting for a thread, unless {@link Builder#asyncExecutor} is set. */
@@ -147,15 +149,11 @@ public final class ChainHop implements AutoCloseable {
     private final Set<String> serviceNames = new LinkedHashSet<>();
     private KeySource keys;
     private SegmentResolver resolver;
-    private DecodeLimits limits = DecodeLimits.DEFAULTS;
-    private Clock clock = Clock.systemUTC();
-    private Duration clockSkew = ChainCodec.DEFAULT_CLOCK_SKEW;
-    private Duration maxLifetime = ChainCodec.DEFAULT_MAX_LIFETIME;
+    private final CodecOptions codecOptions = new CodecOptions();
     private OkHttpClient httpClient;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private BodyCodec bodyCodec = BodyCodec.json();
-    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private BodyMemory bodyMemory = BodyMemory.processWide();
+    private final BodyOptions bodyOptions = new BodyOptions();
     private String nodeId;
     private Executor asyncExecutor;
     private int replayGuardCapacity;
@@ -191,25 +189,25 @@ public final class ChainHop implements AutoCloseable {
 
     /** Descriptor limits; {@link DecodeLimits#DEFAULTS} unless set. */
     public Builder limits(DecodeLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+      codecOptions.limits(limits);
       return this;
     }
 
     /** The clock for validity windows, deadlines and route records; system UTC unless set. */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      codecOptions.clock(clock);
       return this;
     }
 
     /** Allowed clock skew between hops; see {@link ChainCodec.Builder#clockSkew}. */
     public Builder clockSkew(Duration skew) {
-      this.clockSkew = Objects.requireNonNull(skew, "skew");
+      codecOptions.clockSkew(skew);
       return this;
     }
 
     /** Longest descriptor lifetime accepted; see {@link ChainCodec.Builder#maxLifetime}. */
     public Builder maxLifetime(Duration maxLifetime) {
-      this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
+      codecOptions.maxLifetime(maxLifetime);
       return this;
     }
 
@@ -252,10 +250,7 @@ public final class ChainHop implements AutoCloseable {
      * Streams ({@code InputStream}) are not limited.
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 0 || maxBodyBytes > Integer.MAX_VALUE - 16) {
-        throw new IllegalArgumentException("maxBodyBytes must be in [0, 2 GiB), was " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      bodyOptions.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -267,7 +262,7 @@ public final class ChainHop implements AutoCloseable {
      * heap ({@code -Xmx}).
      */
     public Builder maxBodyMemory(long bytes) {
-      this.bodyMemory = BodyMemory.ofCapacity(bytes);
+      bodyOptions.maxBodyMemory(bytes);
       return this;
     }
 
@@ -349,8 +344,11 @@ public final class ChainHop implements AutoCloseable {
       }
       String node = NodeIds.checkedOrDefault(nodeId,
           serviceNames.isEmpty() ? table.names().iterator().next() : serviceNames.iterator().next());
-      ChainCodec codec = ChainCodec.builder(keys).limits(limits).clock(clock).clockSkew(clockSkew)
-          .maxLifetime(maxLifetime).build();
+      ChainCodec codec = codecOptions.codec(keys);
+      Clock clock = codecOptions.clock();
+      Duration clockSkew = codecOptions.clockSkew();
+      long maxBodyBytes = bodyOptions.maxBodyBytes();
+      BodyMemory bodyMemory = bodyOptions.memory();
       OkHttpClient owned = httpClient == null ? defaultHttpClient() : null;
       OkHttpClient client = httpClient == null ? owned : httpClient;
       ExecutorService ownedExecutor = asyncExecutor == null

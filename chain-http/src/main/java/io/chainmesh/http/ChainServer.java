@@ -1,13 +1,10 @@
 package io.chainmesh.http;
 
-import com.sun.net.httpserver.HttpServer;
+import io.chainmesh.http.internal.EmbeddedServer;
 import io.chainmesh.http.internal.JdkHttpExchange;
-import io.chainmesh.http.internal.JdkServerDefaults;
-import io.chainmesh.http.internal.RequestAdmission;
-import java.io.IOException;
+import io.chainmesh.http.internal.ServerOptions;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,38 +18,37 @@ import org.slf4j.LoggerFactory;
  * and beyond that a request is answered {@code 503 hop.unavailable} with {@code Retry-After: 1}
  * before its body is read.
  *
- * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set:
- * without it the JDK server waits for Nagle's algorithm and every request costs ~40 ms. (The JDK
- * reads the property when it first creates a server; set it on the command line if you create JDK
- * servers before this class loads.)
- *
- * <p>It likewise sets {@code sun.net.httpserver.maxReqTime=30} unless set: a client must send its
- * whole request, head and body, within 30 s, or the connection is dropped. The JDK's default is no
- * limit, so a slow-loris client trickling its headers would hold a request thread forever. The JDK
- * counts a request as sent once its body has been read to the end, so a function that takes no body
- * parameter and works longer than this limit is cut off too: raise the property for such functions.
- *
- * <p>And {@code sun.net.httpserver.maxRspTime=60} unless set: a client must take its whole answer
- * within 60 s, or the connection is dropped; without it a client that never reads a large answer holds
- * a request thread and the answer's memory forever. Raise it for answers streamed for longer.
+ * <h2>JDK server properties</h2>
+ * When the first chainmesh server of the JVM starts (hop or edge; never when a class loads), it sets
+ * three properties of the JDK's HTTP server that are not set yet, and logs them at INFO:
+ * <ul>
+ *   <li>{@code sun.net.httpserver.nodelay=true}: without it the JDK server waits for Nagle's
+ *       algorithm and every request costs ~40 ms;
+ *   <li>{@code sun.net.httpserver.maxReqTime=30}: a client must send its whole request, head and
+ *       body, within 30 s, or the connection is dropped. The JDK's default is no limit, so a
+ *       slow-loris client trickling its headers would hold a request thread forever. The JDK counts
+ *       a request as sent once its body has been read to the end, so a function that takes no body
+ *       parameter and works longer than this limit is cut off too: raise the property for such
+ *       functions;
+ *   <li>{@code sun.net.httpserver.maxRspTime=60}: a client must take its whole answer within 60 s,
+ *       or the connection is dropped; without it a client that never reads a large answer holds a
+ *       request thread and the answer's memory forever. Raise it for answers streamed for longer.
+ * </ul>
+ * The JDK reads them once, when the JVM's first JDK server is created, and applies them to every JDK
+ * server of the process: they cannot be scoped to chainmesh's servers. If a JDK server already runs
+ * when chainmesh sets them, a WARN says they may have no effect: set them on the command line then.
+ * Values you set yourself are kept. Opt out with {@link Builder#jdkServerDefaults(boolean)} or
+ * {@code -Dchainmesh.jdkServerDefaults=false}.
  */
 public final class ChainServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainServer.class);
 
-  static {
-    JdkServerDefaults.apply();
-  }
-
-  private final HttpServer server;
-  private final RequestAdmission admission;
-  private final Duration stopGrace;
+  private final EmbeddedServer server;
   private final ChainHop hop;
   private final boolean ownsHop;
 
-  private ChainServer(HttpServer server, RequestAdmission admission, Duration stopGrace, ChainHop hop, boolean ownsHop) {
+  private ChainServer(EmbeddedServer server, ChainHop hop, boolean ownsHop) {
     this.server = server;
-    this.admission = admission;
-    this.stopGrace = stopGrace;
     this.hop = hop;
     this.ownsHop = ownsHop;
   }
@@ -64,17 +60,12 @@ public final class ChainServer implements AutoCloseable {
 
   /** The port the server listens on (the actual one when built with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   /** {@code http://host:port/}, with the address the server is bound to. */
   public URI uri() {
-    InetSocketAddress address = server.getAddress();
-    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    }
-    return URI.create("http://" + host + ":" + address.getPort() + "/");
+    return server.uri();
   }
 
   /** The hop served. */
@@ -88,8 +79,7 @@ public final class ChainServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopGrace.toSeconds())));
-    admission.shutdown(stopGrace.toMillis() + 1000);
+    server.close();
     if (ownsHop) {
       hop.close();
     }
@@ -98,12 +88,7 @@ public final class ChainServer implements AutoCloseable {
   /** Builds and starts a {@link ChainServer}. */
   public static final class Builder {
     private final ChainHop hop;
-    private int port = 8080;
-    private InetAddress bindAddress;
-    private String path = "/";
-    private int maxThreads = 256;
-    private int backlog = 1024;
-    private Duration stopGrace = Duration.ofSeconds(1);
+    private final ServerOptions options = new ServerOptions();
     private boolean ownHop;
 
     private Builder(ChainHop hop) {
@@ -112,16 +97,13 @@ public final class ChainServer implements AutoCloseable {
 
     /** The port; 8080 unless set; 0 picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
-      }
-      this.port = port;
+      options.port(port);
       return this;
     }
 
     /** The address to bind; all interfaces unless set. */
     public Builder bindAddress(InetAddress bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      options.bindAddress(bindAddress);
       return this;
     }
 
@@ -132,10 +114,7 @@ public final class ChainServer implements AutoCloseable {
 
     /** The path prefix served; {@code /} unless set. */
     public Builder path(String path) {
-      if (!path.startsWith("/")) {
-        throw new IllegalArgumentException("path must start with '/', was " + path);
-      }
-      this.path = path;
+      options.path(path);
       return this;
     }
 
@@ -146,16 +125,23 @@ public final class ChainServer implements AutoCloseable {
      * function run. 256 unless set.
      */
     public Builder maxThreads(int maxThreads) {
-      if (maxThreads < 1) {
-        throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
-      }
-      this.maxThreads = maxThreads;
+      options.maxThreads(maxThreads);
       return this;
     }
 
     /** How long {@link ChainServer#close()} waits for requests in flight; 1 s unless set. */
     public Builder stopGrace(Duration stopGrace) {
-      this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
+      options.stopGrace(stopGrace);
+      return this;
+    }
+
+    /**
+     * Whether starting the JVM's first chainmesh server may set the JDK server's properties
+     * ({@code sun.net.httpserver.nodelay}, {@code maxReqTime}) that are not set yet; true unless
+     * set. See "JDK server properties" in {@link ChainServer}.
+     */
+    public Builder jdkServerDefaults(boolean apply) {
+      options.jdkServerDefaults(apply);
       return this;
     }
 
@@ -171,19 +157,8 @@ public final class ChainServer implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public ChainServer start() {
-      InetSocketAddress address = bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
-      HttpServer server;
-      try {
-        server = HttpServer.create(address, backlog);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot bind chain server to " + address, e);
-      }
-      RequestAdmission admission = RequestAdmission.of("chainmesh-hop", maxThreads, maxThreads);
-      server.setExecutor(admission);
-      server.createContext(path, exchange -> {
-        if (admission.refused(exchange, hop.nodeId())) {
-          return;
-        }
+      EmbeddedServer server = EmbeddedServer.bind("chainmesh-hop", hop.nodeId(), options);
+      server.start(exchange -> {
         JdkHttpExchange door = new JdkHttpExchange(exchange);
         try {
           hop.handle(door);
@@ -192,14 +167,9 @@ public final class ChainServer implements AutoCloseable {
             exchange.close();
           }
         }
-        if (door.cutOff()) {
-          // The JDK server closes the connection when a handler throws; closing the exchange
-          // would end a chunked answer as if it were whole.
-          throw new IOException("the answer broke off mid-body; dropping the connection");
-        }
+        return door.cutOff();
       });
-      server.start();
-      ChainServer started = new ChainServer(server, admission, stopGrace, hop, ownHop);
+      ChainServer started = new ChainServer(server, hop, ownHop);
       log.info("chainmesh hop {} serving functions {} on {}", hop.nodeId(), hop.functionNames(), started.uri());
       return started;
     }
