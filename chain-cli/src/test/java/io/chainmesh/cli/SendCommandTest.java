@@ -212,7 +212,7 @@ class SendCommandTest {
     Cli.Run run = send("hello", url);
     assertEquals(1, run.exit(), run.toString());
     assertEquals("", run.out());
-    assertTrue(run.err().contains("error: next_hop.unreachable: the first hop could not be reached"), run.err());
+    assertTrue(run.err().contains("error: next_hop.unreachable: the first hop refused or could not be reached"), run.err());
     assertTrue(run.err().contains("hint: nothing answered at " + url), run.err());
   }
 

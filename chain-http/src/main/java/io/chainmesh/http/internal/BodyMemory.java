@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>a declared length over the limit (or over the whole budget) is refused with
  *       {@code limits.body} before a byte is read;</li>
- *   <li>a declared length of at most {@value #SMALL_BODY} bytes is reserved before reading, then read
- *       exactly; a longer one is reserved as its bytes arrive, so that a client declaring a large body
- *       and sending nothing holds nothing (a body that ends early is {@code body.malformed});</li>
+ *   <li>a declared length is reserved as its bytes arrive — up to {@value #SMALL_BODY} bytes at once,
+ *       then doubling — so that a client declaring a large body and sending nothing holds little, and
+ *       read exactly (a body that ends early is {@code body.malformed});</li>
  *   <li>a body of unknown length (chunked) reserves as it arrives, and is refused with
  *       {@code limits.body} one byte past the limit (or when it alone would need the whole budget);</li>
  *   <li>when the budget cannot cover a reservation the body is refused with {@code hop.unavailable}
@@ -100,18 +100,16 @@ public final class BodyMemory {
     if (declared < 0) {
       return readUnknown(body, max);
     }
-    if (declared <= SMALL_BODY) {
-      return readDeclared(body, (int) declared);
-    }
-    return readDeclaredAsItArrives(body, (int) declared);
+    return readDeclared(body, (int) declared);
   }
 
   /**
-   * Reads a large declared body into an array that grows (doubling) as the bytes arrive, each growth
-   * reserved before it is allocated: a client that declares a large body and sends little holds
-   * little. While an array is copied into the next both are counted.
+   * Reads a declared body into an array that grows as the bytes arrive — at once to its size up to
+   * {@value #SMALL_BODY} bytes, then doubling — each growth reserved before it is allocated: a client
+   * that declares a large body and sends little holds little. While an array is copied into the next
+   * both are counted.
    */
-  private Held readDeclaredAsItArrives(InputStream body, int declared) throws IOException {
+  private Held readDeclared(InputStream body, int declared) throws IOException {
     byte[] bytes = new byte[0];
     long reserved = 0;
     int read = 0;
@@ -138,25 +136,6 @@ public final class BodyMemory {
     } finally {
       if (!kept) {
         release(reserved);
-      }
-    }
-  }
-
-  private Held readDeclared(InputStream body, int declared) throws IOException {
-    reserve(declared, declared);
-    boolean kept = false;
-    try {
-      byte[] bytes = new byte[declared];
-      int read = readFully(body, bytes);
-      if (read != declared) { // the sender stopped early: never use part of a body
-        throw ChainException.of(Reason.BODY_MALFORMED,
-            "the body ended after " + read + " of the " + declared + " bytes its Content-Length declares");
-      }
-      kept = true;
-      return new Held(this, bytes, declared);
-    } finally {
-      if (!kept) {
-        release(declared);
       }
     }
   }

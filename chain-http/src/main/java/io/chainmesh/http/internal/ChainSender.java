@@ -64,7 +64,7 @@ public final class ChainSender {
   /** Which way a request goes: how long to wait, and which answers are worth another attempt. */
   public enum Leg {
     /** A hop to its next hop: gives up at the deadline; every answer is the chain's. */
-    FORWARD(false, false),
+    FORWARD(false, false, "the next hop"),
     /**
      * A hop to reply-to: gives up at the deadline. Besides transport failures, a {@code 503} is
      * retried (chainmesh answers it before anything of the request is read, with
@@ -72,16 +72,19 @@ public final class ChainSender {
      * {@code 5xx} when reply-to's service is idempotent: an outcome the hop owes is not dropped at
      * the first overloaded moment.
      */
-    REPLY(false, true),
+    REPLY(false, true, "reply-to"),
     /** An edge or a {@code ChainClient} to a first hop: waits {@link #DEADLINE_GRACE} past the deadline. */
-    START(true, false);
+    START(true, false, "the first hop");
 
     private final boolean grace;
     private final boolean retriesUnavailable;
+    /** Who is sent to, as failures name it. */
+    private final String peer;
 
-    Leg(boolean grace, boolean retriesUnavailable) {
+    Leg(boolean grace, boolean retriesUnavailable, String peer) {
       this.grace = grace;
       this.retriesUnavailable = retriesUnavailable;
+      this.peer = peer;
     }
   }
 
@@ -159,7 +162,7 @@ public final class ChainSender {
           continue;
         }
         release(body);
-        throw failure(e, deadline);
+        throw failure(e, deadline, leg.peer);
       }
       if (leg.retriesUnavailable && attempt < retries.maxAttempts() && body != null && body.repeatable()
           && (response.code() == 503 || (idempotent && response.code() >= 500))) {
@@ -228,20 +231,20 @@ public final class ChainSender {
    *
    * @param deadline the chain's deadline, or null
    */
-  private ChainException failure(IOException e, Instant deadline) {
+  private ChainException failure(IOException e, Instant deadline, String peer) {
     if (deadline != null && clock.millis() >= deadline.toEpochMilli()) {
       return ChainException.caused(Reason.DEADLINE_EXCEEDED, "the chain's deadline passed before it was answered", e);
     }
     if (e instanceof InterruptedIOException) {
-      return ChainException.caused(Reason.NEXT_HOP_TIMEOUT, "the next hop did not answer in time", e);
+      return ChainException.caused(Reason.NEXT_HOP_TIMEOUT, peer + " did not answer in time", e);
     }
     if (isConnectFailure(e)) {
-      return ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the next hop refused or could not be reached", e);
+      return ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, peer + " refused or could not be reached", e);
     }
     if (e instanceof ProtocolException) {
-      return ChainException.caused(Reason.NEXT_HOP_BAD_RESPONSE, "the next hop's answer is not valid HTTP", e);
+      return ChainException.caused(Reason.NEXT_HOP_BAD_RESPONSE, peer + "'s answer is not valid HTTP", e);
     }
-    return ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the connection to the next hop failed", e);
+    return ChainException.caused(Reason.NEXT_HOP_UNREACHABLE, "the connection to " + peer + " failed", e);
   }
 
   /**
