@@ -17,7 +17,6 @@ import io.chainmesh.http.SegmentResolver;
 import io.chainmesh.http.RetryPolicy;
 import io.chainmesh.http.internal.BodyMemory;
 import io.chainmesh.http.internal.ChainSender;
-import io.chainmesh.http.internal.MediaTypeHeader;
 import io.chainmesh.http.internal.TraceContext;
 import java.io.IOException;
 import java.net.URI;
@@ -112,7 +111,7 @@ public final class EdgePipeline {
     BodyMemory.Held body;
     try {
       // Both decided before anything is reserved or sent: a client's mistakes are 4xx, never a 500.
-      type = MediaTypeHeader.parse(client.header("Content-Type"));
+      type = sender.mediaType(client.header("Content-Type"));
       body = client.readBody(settings.maxBodyBytes(), settings.bodyMemory());
     } catch (ChainException e) {
       client.respond(ChainProblem.builder(e).hop(settings.nodeId()).build());

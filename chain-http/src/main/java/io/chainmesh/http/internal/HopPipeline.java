@@ -146,7 +146,7 @@ public final class HopPipeline {
       HandlerMethod handler;
       try {
         handler = accept(descriptor);
-        MediaTypeHeader.parse(exchange.header("Content-Type")); // one this hop could not send on is refused now
+        nextHop.sender().mediaType(exchange.header("Content-Type")); // one this hop could not send on is refused now
       } catch (ChainException e) {
         return refusedVerified(e, descriptor);
       }
